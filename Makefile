@@ -1,0 +1,58 @@
+# HIN Portal: `make run` serves the portal, `make test` runs the checks. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BIND := 127.0.0.1:8000
+VENDOR := .local/vendor
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+
+.PHONY: run test install db setup stop lint clean
+
+run: setup
+	@$(PY) manage.py ensure_admin
+	@echo "HIN Portal is at http://$(BIND)/ (staff sign in at http://$(BIND)/admin/). Stop with Ctrl-C, then 'make stop'."
+	$(VENV)/bin/gunicorn hinportal.wsgi --bind $(BIND) --workers 2 --pid .local/gunicorn.pid --no-control-socket --access-logfile -
+
+test: setup lint
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+setup: db
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+db: install
+	@$(PY) -m hinportal.devdb start
+
+install: $(VENV)/.installed $(VENDOR)/.copied
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# The NHS.UK frontend's compiled files, laid out as its stylesheet expects to find them.
+$(VENDOR)/.copied: node_modules/.installed
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/nhsuk
+	cp -R $(NHSUK)/assets/images $(VENDOR)/images
+	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.css.map $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map $(VENDOR)/nhsuk/
+	touch $@
+
+stop:
+	@if [ -f .local/gunicorn.pid ]; then kill "$$(cat .local/gunicorn.pid)" 2>/dev/null && echo "Server stopped."; rm -f .local/gunicorn.pid; fi
+	@if [ -x $(PY) ]; then $(PY) -m hinportal.devdb stop; fi
+
+clean: stop
+	rm -rf $(VENV) node_modules .local .env

@@ -1,0 +1,192 @@
+"""The project-local PostgreSQL cluster and `.env` file that `make run` and `make test` use.
+
+Run as `python -m hinportal.devdb start|stop|env`. Without DATABASE_URL in the environment the
+portal talks to its own cluster, started from the machine's PostgreSQL binaries and listening only
+on a unix socket in its own folder, so it never clashes with a server on port 5432. PostgreSQL
+refuses to run as root: then the cluster belongs to the unprivileged `postgres` user and lives in
+the temporary folder (a clone under root's home is closed to that user), linked from `.local/pg`.
+"""
+
+import glob
+import hashlib
+import os
+import pwd
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOCAL_DIR = BASE_DIR / ".local"
+ENV_FILE = BASE_DIR / ".env"
+DB_NAME = "hinportal"
+DB_USER = "hinportal"
+SERVICE_USER = "postgres"
+MIN_VERSION = 15
+# A unix socket path may hold about 107 bytes; keep room for "/.s.PGSQL.5432".
+MAX_SOCKET_DIR = 90
+
+
+class SetupError(Exception):
+    """A problem the developer can fix, reported as one line without a traceback."""
+
+
+def running_as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def cluster_dir() -> Path:
+    local = LOCAL_DIR / "pg"
+    if not running_as_root() and len(str(local)) <= MAX_SOCKET_DIR:
+        return local
+    digest = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"hinportal-pg-{digest}"
+
+
+def find_bindir() -> Path:
+    candidates = [os.environ.get("PG_BINDIR", "")]
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        candidates.append(str(Path(on_path).resolve().parent))
+    # Debian and Ubuntu keep the server binaries off PATH, one folder per major version.
+    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True)
+    candidates += sorted(glob.glob("/opt/homebrew/opt/postgresql@*/bin"), reverse=True)
+    candidates += ["/usr/local/pgsql/bin", "/usr/pgsql-17/bin", "/usr/pgsql-16/bin", "/usr/pgsql-15/bin"]
+    for candidate in filter(None, candidates):
+        path = Path(candidate)
+        if (path / "initdb").exists() and (path / "pg_ctl").exists():
+            return path
+    raise SetupError(
+        "PostgreSQL server binaries (initdb, pg_ctl) were not found: install PostgreSQL "
+        f"{MIN_VERSION} or newer (Debian/Ubuntu: apt-get install postgresql; macOS: brew install "
+        "postgresql@16), or set PG_BINDIR to their folder, or set DATABASE_URL to use a server of yours."
+    )
+
+
+def check_version(bindir: Path) -> None:
+    output = subprocess.run([bindir / "postgres", "--version"], capture_output=True, text=True).stdout
+    match = re.search(r"(\d+)(?:\.\d+)?", output)
+    if not match or int(match.group(1)) < MIN_VERSION:
+        raise SetupError(f"PostgreSQL {MIN_VERSION} or newer is needed; {bindir} has {output.strip()!r}.")
+
+
+def as_service_user(command: list) -> list:
+    """Prefix a server command so that it runs as an unprivileged user when we are root."""
+    if not running_as_root():
+        return command
+    try:
+        pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        raise SetupError(
+            f"Running as root, the cluster needs the unprivileged user {SERVICE_USER!r} that the "
+            "PostgreSQL packages create; install them or set DATABASE_URL."
+        ) from None
+    return ["runuser", "-u", SERVICE_USER, "--", *map(str, command)]
+
+
+def run(command: list, **kwargs) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(c) for c in command], capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise SetupError(f"{Path(str(command[-1])).name}: {detail[-1] if detail else 'failed'}")
+    return result
+
+
+def prepare_folder(cluster: Path) -> None:
+    cluster.mkdir(parents=True, exist_ok=True)
+    if running_as_root():
+        shutil.chown(cluster, user=SERVICE_USER)
+        LOCAL_DIR.mkdir(exist_ok=True)
+        link = LOCAL_DIR / "pg"
+        if link.is_symlink() or not link.exists():
+            link.unlink(missing_ok=True)
+            link.symlink_to(cluster)
+
+
+def initdb(bindir: Path, data: Path) -> None:
+    base = [bindir / "initdb", "-D", data, "-U", DB_USER, "--auth=trust", "--encoding=UTF8"]
+    try:
+        run(as_service_user([*base, "--locale=C.UTF-8"]))
+    except SetupError:
+        shutil.rmtree(data, ignore_errors=True)  # the machine may lack a C.UTF-8 locale
+        run(as_service_user([*base, "--no-locale"]))
+
+
+def is_running(bindir: Path, data: Path) -> bool:
+    status = subprocess.run(as_service_user([bindir / "pg_ctl", "status", "-D", data]), capture_output=True)
+    return status.returncode == 0
+
+
+def start() -> None:
+    if os.environ.get("DATABASE_URL"):
+        print("DATABASE_URL is set: using that database, not a local cluster.")
+        write_env()
+        return
+    bindir = find_bindir()
+    check_version(bindir)
+    cluster = cluster_dir()
+    data = cluster / "data"
+    prepare_folder(cluster)
+    if not (data / "PG_VERSION").exists():
+        print(f"Creating a PostgreSQL cluster in {cluster}")
+        initdb(bindir, data)
+    if not is_running(bindir, data):
+        options = f"-c listen_addresses='' -c unix_socket_directories='{cluster}' -c synchronous_commit=off"
+        run(
+            as_service_user([bindir / "pg_ctl", "start", "-w", "-D", data, "-l", cluster / "server.log", "-o", options])
+        )
+        print(f"PostgreSQL is listening on the socket in {cluster}")
+    listing = run([bindir / "psql", "-h", cluster, "-U", DB_USER, "-d", "postgres", "-lqtA"]).stdout
+    if DB_NAME not in {line.split("|")[0] for line in listing.splitlines()}:
+        run([bindir / "createdb", "-h", cluster, "-U", DB_USER, DB_NAME])
+    write_env(database_url=f"postgres://{DB_USER}@/{DB_NAME}?host={cluster}")
+
+
+def stop() -> None:
+    cluster = cluster_dir()
+    data = cluster / "data"
+    if os.environ.get("DATABASE_URL") or not (data / "PG_VERSION").exists():
+        return
+    bindir = find_bindir()
+    if is_running(bindir, data):
+        run(as_service_user([bindir / "pg_ctl", "stop", "-m", "fast", "-D", data]))
+        print("PostgreSQL stopped.")
+
+
+def write_env(*, database_url: str | None = None) -> None:
+    """Write the developer's .env once, with a random SECRET_KEY; keep DATABASE_URL current."""
+    lines = (
+        ENV_FILE.read_text().splitlines()
+        if ENV_FILE.exists()
+        else [
+            "# Written by `make`: settings for this machine only. Not for production.",
+            f"SECRET_KEY={secrets.token_urlsafe(50)}",
+            "ALLOWED_HOSTS=127.0.0.1,localhost",
+            "HTTPS=off",
+        ]
+    )
+    if database_url:
+        lines = [line for line in lines if not line.startswith("DATABASE_URL=")]
+        lines.append(f"DATABASE_URL={database_url}")
+    ENV_FILE.write_text("\n".join(lines) + "\n")
+    ENV_FILE.chmod(0o600)
+
+
+def main(argv: list[str]) -> int:
+    actions = {"start": start, "stop": stop, "env": write_env}
+    if len(argv) != 1 or argv[0] not in actions:
+        print(f"usage: python -m hinportal.devdb {{{'|'.join(actions)}}}", file=sys.stderr)
+        return 2
+    try:
+        actions[argv[0]]()
+    except SetupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,62 @@
+"""Template helpers for the `nhsuk` crispy-forms template pack."""
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+CHOICE_LISTS = {forms.RadioSelect: "radios", forms.CheckboxSelectMultiple: "checkboxes"}
+WIDGET_CLASSES = {
+    forms.Select: "nhsuk-select",
+    forms.SelectMultiple: "nhsuk-select",
+    forms.Textarea: "nhsuk-textarea",
+    forms.ClearableFileInput: "nhsuk-file-upload",
+    forms.FileInput: "nhsuk-file-upload",
+}
+
+
+@register.filter
+def nhsuk_kind(field: BoundField) -> str:
+    """How the pack lays out a field: radios, checkboxes, checkbox, hidden or input."""
+    widget = field.field.widget
+    if widget.is_hidden:
+        return "hidden"
+    for widget_class, kind in CHOICE_LISTS.items():
+        if isinstance(widget, widget_class):
+            return kind
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "input"
+
+
+def _described_by(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def nhsuk_described_by(field: BoundField) -> str:
+    return _described_by(field)
+
+
+@register.simple_tag
+def nhsuk_widget(field: BoundField) -> SafeString:
+    """Render a single-control widget with NHS.UK classes and aria-describedby."""
+    widget = field.field.widget
+    base = next((c for w, c in WIDGET_CLASSES.items() if type(widget) is w), None)
+    if base is None:
+        base = "nhsuk-checkboxes__input" if isinstance(widget, forms.CheckboxInput) else "nhsuk-input"
+    classes = [base]
+    if field.errors and base != "nhsuk-checkboxes__input":
+        classes.append(f"{base}--error")
+    if widget.attrs.get("class"):
+        classes.append(widget.attrs["class"])
+    attrs = {"class": " ".join(classes)}
+    if described_by := _described_by(field):
+        attrs["aria-describedby"] = described_by
+    return field.as_widget(attrs=attrs)

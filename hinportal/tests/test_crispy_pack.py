@@ -1,0 +1,39 @@
+from django import forms
+from django.template import Context, Template
+
+
+class ExampleForm(forms.Form):
+    name = forms.CharField(label="Innovation name", help_text="As its innovator names it.", max_length=20)
+    setting = forms.ChoiceField(
+        label="Care setting", choices=[("acute", "Acute"), ("primary", "Primary care")], widget=forms.RadioSelect
+    )
+    consent = forms.BooleanField(label="I confirm this is accurate")
+
+
+def render(form: forms.Form) -> str:
+    return Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(Context({"form": form}))
+
+
+def test_it_renders_labels_hints_and_nhsuk_inputs():
+    html = render(ExampleForm())
+    assert '<label class="nhsuk-label" for="id_name">Innovation name</label>' in html
+    assert '<div class="nhsuk-hint" id="id_name-hint">As its innovator names it.</div>' in html
+    assert 'class="nhsuk-input"' in html
+    assert '<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Care setting</legend>' in html
+    assert 'class="nhsuk-radios__input" id="id_setting_0"' in html
+    assert 'class="nhsuk-checkboxes__input"' in html
+    assert "There is a problem" not in html
+
+
+def test_it_summarises_errors_at_the_top_linking_to_each_field_and_keeps_the_input():
+    form = ExampleForm({"name": "x" * 25, "setting": ""})
+    assert not form.is_valid()
+    html = render(form)
+    assert html.index("There is a problem") < html.index('<label class="nhsuk-label" for="id_name">')
+    assert '<a href="#id_name">' in html
+    assert '<a href="#id_setting_0">This field is required.</a>' in html
+    assert '<a href="#id_consent">This field is required.</a>' in html
+    assert 'class="nhsuk-input nhsuk-input--error"' in html
+    assert '<span class="nhsuk-u-visually-hidden">Error: </span>' in html
+    assert 'value="' + "x" * 25 + '"' in html
+    assert 'aria-describedby="id_name-hint id_name-error"' in html

@@ -1,0 +1,34 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "SECRET_KEY": "a-long-production-secret-" + "x" * 50,
+    "ALLOWED_HOSTS": "portal.example.org",
+    "DATABASE_URL": "postgres://portal@db.example.org/portal",
+    "DEBUG": "off",
+    "HTTPS": "on",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # A copy of the environment without the developer's settings; .env only fills in what is unset.
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env={**clean, **env}, capture_output=True, text=True
+    )
+
+
+def test_production_settings_pass_the_deploy_check_without_a_warning():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_missing_secret_key_fails_loudly(tmp_path):
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

@@ -1,0 +1,151 @@
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Confidence(models.TextChoices):
+    """How far a reference fact was checked, as recorded in the shared reference data."""
+
+    VERIFIED = "verified", "Verified against a public source"
+    PROBABLE = "probable", "Probable, not checked"
+    RECALLED = "recalled", "Recalled, not checked"
+    UNCERTAIN = "uncertain", "Uncertain"
+
+
+class ReferenceFact(models.Model):
+    """Where a reference record came from and how sure we are of it, for staff to correct."""
+
+    confidence = models.CharField(max_length=12, choices=Confidence, default=Confidence.PROBABLE)
+    confidence_note = models.CharField(
+        max_length=200, blank=True, help_text="What in particular is unchecked or uncertain."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def data_source(self) -> str:
+        note = f": {self.confidence_note}" if self.confidence_note else ""
+        return f"HIN Portal reference data. {self.get_confidence_display()}{note}."
+
+
+class Region(ReferenceFact):
+    """One of the seven NHS England regions."""
+
+    ons_code = models.CharField("ONS code", max_length=9, unique=True)
+    ods_code = models.CharField("ODS code", max_length=3, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:icb_list") + f"#{self.slug}"
+
+
+class NetworkQuerySet(models.QuerySet):
+    def search(self, query: str) -> "NetworkQuerySet":
+        return self.filter(Q(name__icontains=query) | Q(former_name__icontains=query) | Q(code__iexact=query))
+
+
+class Network(ReferenceFact):
+    """One of the 15 Health Innovation Networks (Academic Health Science Networks until 2023)."""
+
+    code = models.CharField(max_length=12, unique=True, help_text="The portal's own short code.")
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    former_name = models.CharField(
+        "former AHSN name", max_length=120, blank=True, help_text="Its name before 1 October 2023."
+    )
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    note = models.CharField(max_length=200, blank=True, help_text="Shown to the public.")
+    designated_on = models.DateField(default=date(2013, 5, 23))
+    licensed_from = models.DateField(default=date(2023, 10, 1))
+    licensed_until_year = models.PositiveSmallIntegerField(default=2028)
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(licensed_until_year__gte=2023), name="network_licence_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:network_detail", args=[self.slug])
+
+    def regions_covered(self) -> list[str]:
+        """Names of the regions of this network's ICBs; prefetch `icbs__region` when listing."""
+        return sorted({icb.region.name for icb in self.icbs.all()})
+
+    @property
+    def renamed(self) -> bool:
+        return bool(self.former_name) and self.former_name != self.name
+
+
+class IntegratedCareBoardQuerySet(models.QuerySet):
+    def current(self, on: date | None = None) -> "IntegratedCareBoardQuerySet":
+        on = on or timezone.localdate()
+        return self.filter(Q(valid_from__lte=on), Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+    def search(self, query: str) -> "IntegratedCareBoardQuerySet":
+        return self.filter(
+            Q(name__icontains=query)
+            | Q(short_name__icontains=query)
+            | Q(ods_code__iexact=query)
+            | Q(ons_code__iexact=query)
+        )
+
+
+class IntegratedCareBoard(ReferenceFact):
+    """An integrated care board, the statutory body of one of England's 42 integrated care systems.
+
+    The ODS code is the stable key: names and boundaries change as boards merge, so each record
+    keeps the dates it is valid for.
+    """
+
+    ods_code = models.CharField("ODS code", max_length=3, unique=True)
+    ons_code = models.CharField("ONS code", max_length=9, unique=True)
+    name = models.CharField("official name", max_length=150)
+    short_name = models.CharField("public name", max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="icbs")
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="icbs")
+    valid_from = models.DateField(default=date(2022, 7, 1))
+    valid_to = models.DateField(null=True, blank=True)
+
+    objects = IntegratedCareBoardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = "integrated care board"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="icb_valid_to_after_valid_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:icb_detail", args=[self.slug])
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.valid_from <= today and (self.valid_to is None or self.valid_to >= today)

@@ -1,0 +1,136 @@
+import csv
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from .forms import SearchForm
+from .models import IntegratedCareBoard, Network, Region
+
+HOME = ("Home", "/")
+
+
+def _networks_crumb() -> tuple[str, str]:
+    return ("Networks", reverse("networks:network_list"))
+
+
+def _icbs_crumb() -> tuple[str, str]:
+    return ("Integrated care systems", reverse("networks:icb_list"))
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "network_count": Network.objects.count(),
+        "icb_count": IntegratedCareBoard.objects.current().count(),
+    }
+    return render(request, "networks/home.html", context)
+
+
+@require_safe
+def network_list(request: HttpRequest) -> HttpResponse:
+    icbs = IntegratedCareBoard.objects.select_related("region").order_by("short_name")
+    networks = Network.objects.prefetch_related(Prefetch("icbs", queryset=icbs))
+    return render(request, "networks/network_list.html", {"networks": networks, "breadcrumbs": [HOME]})
+
+
+@require_safe
+def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    network = get_object_or_404(Network, slug=slug)
+    icbs = list(network.icbs.select_related("region").order_by("region__name", "short_name"))
+    context = {
+        "network": network,
+        "icbs": icbs,
+        "regions": sorted({icb.region.name for icb in icbs}),
+        "breadcrumbs": [HOME, _networks_crumb()],
+    }
+    return render(request, "networks/network_detail.html", context)
+
+
+@require_safe
+def icb_list(request: HttpRequest) -> HttpResponse:
+    icbs = IntegratedCareBoard.objects.current().select_related("network").order_by("short_name")
+    regions = Region.objects.prefetch_related(Prefetch("icbs", queryset=icbs, to_attr="current_icbs"))
+    return render(request, "networks/icb_list.html", {"regions": regions, "breadcrumbs": [HOME]})
+
+
+@require_safe
+def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    icb = get_object_or_404(IntegratedCareBoard.objects.select_related("region", "network"), slug=slug)
+    neighbours = (
+        IntegratedCareBoard.objects.current().filter(region=icb.region_id).exclude(pk=icb.pk).order_by("short_name")
+    )
+    context = {"icb": icb, "neighbours": neighbours, "breadcrumbs": [HOME, _icbs_crumb()]}
+    return render(request, "networks/icb_detail.html", context)
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    context = {"form": form, "breadcrumbs": [HOME]}
+    if not form.is_valid():
+        return render(request, "networks/search.html", context, status=400)
+    query = form.cleaned_data["q"]
+    if query:
+        context["query"] = query
+        context["networks"] = list(Network.objects.search(query))
+        context["icbs"] = list(IntegratedCareBoard.objects.search(query).select_related("network", "region"))
+    return render(request, "networks/search.html", context)
+
+
+OPEN_DATA = {
+    "regions": (
+        Region.objects.order_by("name"),
+        ["ons_code", "ods_code", "name", "confidence", "confidence_note"],
+    ),
+    "networks": (
+        Network.objects.order_by("name"),
+        [
+            "code",
+            "name",
+            "former_name",
+            "website",
+            "licensed_from",
+            "licensed_until_year",
+            "confidence",
+            "confidence_note",
+        ],
+    ),
+    "icbs": (
+        IntegratedCareBoard.objects.select_related("region", "network").order_by("short_name"),
+        [
+            "ods_code",
+            "ons_code",
+            "name",
+            "short_name",
+            "region__ons_code",
+            "region__name",
+            "network__code",
+            "network__name",
+            "valid_from",
+            "valid_to",
+            "confidence",
+            "confidence_note",
+        ],
+    ),
+}
+
+
+@require_safe
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "networks/open_data.html", {"breadcrumbs": [HOME]})
+
+
+@require_safe
+def open_data_csv(request: HttpRequest, dataset: str) -> HttpResponse:
+    if dataset not in OPEN_DATA:
+        raise Http404("No such dataset")
+    queryset, columns = OPEN_DATA[dataset]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="hinportal-{dataset}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    writer.writerows(queryset.values_list(*columns))
+    return response
