@@ -28,6 +28,7 @@ SERVICE_USER = "postgres"
 MIN_VERSION = 15
 # A unix socket path may hold about 107 bytes; keep room for "/.s.PGSQL.5432".
 MAX_SOCKET_DIR = 90
+FALLBACK_BINDIRS = ["/usr/local/pgsql/bin", "/usr/pgsql-17/bin", "/usr/pgsql-16/bin", "/usr/pgsql-15/bin"]
 
 
 class SetupError(Exception):
@@ -54,7 +55,7 @@ def find_bindir() -> Path:
     # Debian and Ubuntu keep the server binaries off PATH, one folder per major version.
     candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True)
     candidates += sorted(glob.glob("/opt/homebrew/opt/postgresql@*/bin"), reverse=True)
-    candidates += ["/usr/local/pgsql/bin", "/usr/pgsql-17/bin", "/usr/pgsql-16/bin", "/usr/pgsql-15/bin"]
+    candidates += FALLBACK_BINDIRS
     for candidate in filter(None, candidates):
         path = Path(candidate)
         if (path / "initdb").exists() and (path / "pg_ctl").exists():
