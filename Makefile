@@ -24,6 +24,7 @@ lint: install
 setup: db
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo --innovations 300 --seed 1 --if-empty
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 db: install

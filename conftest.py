@@ -3,7 +3,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.cache import cache
+
+from innovations.services import load_catalogue
+from networks.services import load_reference_data
 
 
 @pytest.fixture(autouse=True)
@@ -15,12 +18,19 @@ def _test_settings(settings, tmp_path) -> None:
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
 
 
 @pytest.fixture
 def reference_data(db) -> None:
     """The real regions, networks and ICBs, as `make run` loads them."""
-    call_command("load_reference_data", verbosity=0)
+    load_reference_data()
+
+
+@pytest.fixture
+def catalogue_data(reference_data) -> None:
+    """The real national programmes and the innovations they and NICE support."""
+    load_catalogue()
 
 
 # Browser tests drive the machine's own Chromium (never a downloaded browser), kept off every

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "crispy_forms",
+    "django_filters",
     "hinportal",
     "networks",
     "innovations",

@@ -25,7 +25,7 @@ def read_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _upsert(model: type[models.Model], rows: list[models.Model], *, key: str, update: bool) -> int:
+def upsert(model: type[models.Model], rows: list[models.Model], *, key: str, update: bool) -> int:
     """Insert rows whose key is new; with update, overwrite existing rows from the files too.
 
     Without update, records that staff have corrected in the admin are left as they are.
@@ -59,7 +59,7 @@ def load_reference_data(*, update: bool = False) -> LoadResult:
         for row in read_rows("regions.csv")
     ]
     result.total["regions"] = len(regions)
-    result.created["regions"] = _upsert(Region, regions, key="ons_code", update=update)
+    result.created["regions"] = upsert(Region, regions, key="ons_code", update=update)
 
     networks = [
         Network(
@@ -76,7 +76,7 @@ def load_reference_data(*, update: bool = False) -> LoadResult:
         for row in read_rows("networks.csv")
     ]
     result.total["networks"] = len(networks)
-    result.created["networks"] = _upsert(Network, networks, key="code", update=update)
+    result.created["networks"] = upsert(Network, networks, key="code", update=update)
 
     region_ids = dict(Region.objects.values_list("ons_code", "pk"))
     network_ids = dict(Network.objects.values_list("code", "pk"))
@@ -96,5 +96,5 @@ def load_reference_data(*, update: bool = False) -> LoadResult:
         for row in read_rows("icbs.csv")
     ]
     result.total["ICBs"] = len(icbs)
-    result.created["ICBs"] = _upsert(IntegratedCareBoard, icbs, key="ods_code", update=update)
+    result.created["ICBs"] = upsert(IntegratedCareBoard, icbs, key="ods_code", update=update)
     return result

@@ -1,10 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from innovations.services import load_catalogue
 from networks.services import load_reference_data
 
 
 class Command(BaseCommand):
-    help = "Load the NHS England regions, the 15 networks and the 42 ICBs. Safe to run again."
+    help = (
+        "Load the reference data: NHS England regions, the 15 networks, the 42 ICBs, the national "
+        "programmes and the innovations they and NICE support. Safe to run again."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -14,5 +18,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, update: bool, **options) -> None:
-        result = load_reference_data(update=update)
-        self.stdout.write(f"Reference data loaded. {result}")
+        networks = load_reference_data(update=update)
+        catalogue = load_catalogue(update=update)
+        self.stdout.write(f"Reference data loaded. {networks}; {catalogue}")

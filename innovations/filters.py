@@ -1,0 +1,275 @@
+"""The catalogue's filters, and the counts shown beside every option."""
+
+import hashlib
+import json
+from collections.abc import Callable
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from networks.models import IntegratedCareBoard, Network, Region
+
+from .choices import ADOPTED, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
+from .models import Adoption, Innovation, NiceGuidance, Programme
+from .search import build_query
+
+FACET_CACHE_SECONDS = 300
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    MOST_ADOPTED = "most-adopted"
+    NAME = "name"
+    CHOICES = [
+        (RELEVANCE, "Relevance"),
+        (MOST_ADOPTED, "Most adopted"),
+        (NEWEST, "Newest"),
+        (NAME, "Name"),
+    ]
+    ORDER = {
+        RELEVANCE: ["-rank", "-adopted_icb_count", "name", "pk"],
+        NEWEST: ["-published_at", "pk"],
+        MOST_ADOPTED: ["-adopted_icb_count", "name", "pk"],
+        NAME: ["name", "pk"],
+    }
+
+
+class ArrayOverlapFilter(django_filters.MultipleChoiceFilter):
+    """Innovations with any of the chosen values in an array column."""
+
+    def filter(self, qs: QuerySet, value: list[str]) -> QuerySet:
+        return qs.filter(**{f"{self.field_name}__overlap": value}) if value else qs
+
+
+class InnovationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search innovations",
+        help_text='For example asthma, "virtual ward" or urology -prostate.',
+        max_length=200,
+        method="filter_search",
+    )
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices, widget=forms.CheckboxSelectMultiple)
+    clinical_area = ArrayOverlapFilter(
+        field_name="clinical_areas", choices=ClinicalArea.choices, widget=forms.CheckboxSelectMultiple
+    )
+    care_setting = ArrayOverlapFilter(
+        field_name="care_settings", choices=CareSetting.choices, widget=forms.CheckboxSelectMultiple
+    )
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, widget=forms.CheckboxSelectMultiple)
+    nice = django_filters.MultipleChoiceFilter(
+        label="NICE guidance",
+        choices=NiceGuidanceType.choices,
+        method="filter_nice",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tier = django_filters.MultipleChoiceFilter(
+        field_name="evidence_tier",
+        label="Evidence standards tier",
+        choices=EvidenceTier.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    core20 = ArrayOverlapFilter(
+        field_name="core20plus5", label="Core20PLUS5", choices=Core20Plus5.choices, widget=forms.CheckboxSelectMultiple
+    )
+    network = django_filters.ModelMultipleChoiceFilter(
+        field_name="lead_network__slug",
+        label="Lead network",
+        queryset=Network.objects.order_by("name"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    programme = django_filters.ModelMultipleChoiceFilter(
+        field_name="programmes",
+        label="Programme",
+        queryset=Programme.objects.published().order_by("short_name"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+        method="filter_programme",
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Adopted in region",
+        queryset=Region.objects.order_by("name"),
+        to_field_name="slug",
+        method="filter_region",
+        empty_label="Any region",
+    )
+    icb = django_filters.ModelChoiceFilter(
+        label="Adopted in integrated care system",
+        queryset=IntegratedCareBoard.objects.order_by("short_name"),
+        to_field_name="slug",
+        method="filter_icb",
+        empty_label="Any integrated care system",
+    )
+    proven = django_filters.BooleanFilter(
+        label="Proven only",
+        method="filter_proven",
+        widget=forms.CheckboxInput,
+        help_text="NICE guidance or real-world evidence, and adopted or embedded in at least 3 ICSs.",
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=Sort.CHOICES,
+        method="filter_nothing",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Innovation
+        fields: list[str] = []
+
+    FACETS = [
+        "category",
+        "clinical_area",
+        "care_setting",
+        "stage",
+        "nice",
+        "tier",
+        "core20",
+        "network",
+        "programme",
+        "region",
+        "icb",
+        "proven",
+    ]
+
+    @property
+    def search_query(self) -> SearchQuery | None:
+        return build_query(self.form.cleaned_data.get("q") or "")
+
+    @property
+    def sort_order(self) -> str:
+        sort = self.form.cleaned_data.get("sort")
+        if sort == Sort.RELEVANCE and not self.search_query:
+            sort = None
+        return sort or (Sort.RELEVANCE if self.search_query else Sort.MOST_ADOPTED)
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        query = build_query(value)
+        return qs.search(query) if query else qs
+
+    def filter_nice(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return (
+            qs.filter(Exists(NiceGuidance.objects.filter(innovation=OuterRef("pk"), kind__in=value))) if value else qs
+        )
+
+    def filter_programme(self, qs: QuerySet, name: str, value: list[Programme]) -> QuerySet:
+        if not value:
+            return qs
+        links = Programme.innovations.through.objects.filter(innovation=OuterRef("pk"), programme__in=value)
+        return qs.filter(Exists(links))
+
+    def filter_region(self, qs: QuerySet, name: str, value: Region | None) -> QuerySet:
+        return qs.adopted_in(IntegratedCareBoard.objects.filter(region=value)) if value else qs
+
+    def filter_icb(self, qs: QuerySet, name: str, value: IntegratedCareBoard | None) -> QuerySet:
+        return qs.adopted_in(IntegratedCareBoard.objects.filter(pk=value.pk)) if value else qs
+
+    def filter_proven(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        return qs.proven() if value else qs
+
+    def filter_nothing(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs
+
+    def filter_queryset_except(self, queryset: QuerySet, *names: str) -> QuerySet:
+        """The queryset with every filter applied but the named ones (for that facet's own counts)."""
+        for name, value in self.form.cleaned_data.items():
+            if name not in names:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def canonical(self, *without: str) -> str:
+        """A stable key for the cleaned filters, less the named ones."""
+        data = {}
+        for name, value in sorted(self.form.cleaned_data.items()):
+            if name in without or name == "sort" or value in (None, "", [], False):
+                continue
+            if hasattr(value, "__iter__") and not isinstance(value, str):
+                value = sorted(getattr(v, "slug", v) for v in value)
+            data[name] = getattr(value, "slug", value)
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _cached(key: str, compute: Callable[[], object]) -> object:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FACET_CACHE_SECONDS)
+    return value
+
+
+def _group_counts(qs: QuerySet, field: str) -> dict[str, int]:
+    return dict(qs.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+def _array_counts(qs: QuerySet, column: str) -> dict[str, int]:
+    inner, params = qs.order_by().values_list(column).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v, count(*) FROM (SELECT unnest(x.{column}) AS v FROM ({inner}) AS x) AS u GROUP BY v",  # noqa: S608
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
+def _facet_counts(name: str, qs: QuerySet) -> dict:
+    ids = qs.values("pk")
+    match name:
+        case "category" | "stage":
+            return _group_counts(qs, name)
+        case "tier":
+            return _group_counts(qs, "evidence_tier")
+        case "network":
+            return _group_counts(qs, "lead_network__slug")
+        case "clinical_area" | "care_setting" | "core20":
+            return _array_counts(
+                qs, {"clinical_area": "clinical_areas", "care_setting": "care_settings", "core20": "core20plus5"}[name]
+            )
+        case "nice":
+            rows = NiceGuidance.objects.filter(innovation__in=ids).values_list("kind")
+            return dict(rows.annotate(n=Count("innovation", distinct=True)).values_list("kind", "n"))
+        case "programme":
+            links = Programme.innovations.through.objects.filter(innovation__in=ids).values_list("programme__slug")
+            return dict(links.annotate(n=Count("innovation")).values_list("programme__slug", "n"))
+        case "icb":
+            rows = Adoption.objects.filter(innovation__in=ids, status__in=ADOPTED).values_list("icb__slug")
+            return dict(rows.annotate(n=Count("innovation")).values_list("icb__slug", "n"))
+        case "region":
+            rows = Adoption.objects.filter(innovation__in=ids, status__in=ADOPTED).values_list("icb__region__slug")
+            return dict(rows.annotate(n=Count("innovation", distinct=True)).values_list("icb__region__slug", "n"))
+        case "proven":
+            return {True: qs.proven().count()}
+    raise ValueError(name)
+
+
+def facet_counts(filterset: InnovationFilter, base: QuerySet) -> dict[str, dict]:
+    """For every facet, the count of each option given all the other filters (cached a few minutes)."""
+    counts = {}
+    for name in InnovationFilter.FACETS:
+        key = f"innovations:facet:{name}:{filterset.canonical(name)}"
+        counts[name] = _cached(key, lambda n=name: _facet_counts(n, filterset.filter_queryset_except(base, n, "sort")))
+    return counts
+
+
+def result_count(filterset: InnovationFilter, qs: QuerySet) -> int:
+    return _cached(f"innovations:count:{filterset.canonical()}", qs.count)
+
+
+def label_with_counts(filterset: InnovationFilter, counts: dict[str, dict]) -> None:
+    """Put each option's count into its label, so that the form shows it beside the option."""
+    for name, field in filterset.form.fields.items():
+        if name not in counts:
+            continue
+        facet = counts[name]
+        if name == "proven":
+            # The form has already made its bound fields while validating, so label the bound field.
+            filterset.form[name].label = f"{field.label} ({facet.get(True, 0):,})"
+        elif hasattr(field, "queryset"):
+            field.label_from_instance = lambda obj, facet=facet: f"{obj} ({facet.get(obj.slug, 0):,})"
+        else:
+            field.choices = [(value, f"{label} ({facet.get(value, 0):,})") for value, label in field.choices]

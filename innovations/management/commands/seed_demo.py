@@ -1,0 +1,33 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from innovations.demo import seed_demo
+from innovations.models import Innovation
+from networks.models import IntegratedCareBoard
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the demonstration innovations, evidence and adoptions with a deterministic set. "
+        "Every generated row is marked as demonstration data."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--innovations", type=int, default=300, help="How many demonstration innovations.")
+        parser.add_argument("--seed", type=int, default=1, help="The same seed always gives the same data.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if demonstration data is already there."
+        )
+
+    def handle(self, *args, innovations: int, seed: int, if_empty: bool, **options) -> None:
+        if innovations < 0 or innovations > 1_000_000:
+            raise CommandError("--innovations must be between 0 and 1,000,000.")
+        if not IntegratedCareBoard.objects.exists():
+            raise CommandError("Load the reference data first: manage.py load_reference_data")
+        if if_empty and Innovation.objects.filter(is_demo=True).exists():
+            self.stdout.write("Demonstration data is already loaded; leaving it as it is.")
+            return
+        started = time.monotonic()
+        result = seed_demo(innovations=innovations, seed=seed)
+        self.stdout.write(f"Demonstration data: {result} (seed {seed}) in {time.monotonic() - started:.1f}s.")

@@ -1,0 +1,120 @@
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from networks.models import Network
+from networks.services import upsert
+
+from .choices import Scope, Status
+from .models import Innovation, NiceGuidance, Programme
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class CatalogueResult:
+    created: dict[str, int] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{name}: {self.total[name]} in files, {self.created[name]} new" for name in self.total)
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+@transaction.atomic
+def load_catalogue(*, update: bool = False) -> CatalogueResult:
+    """Load the real national programmes and the innovations they and NICE support; safe to run again.
+
+    Needs the networks loaded first. Existing records are left as staff edited them unless update.
+    """
+    result = CatalogueResult()
+    now = timezone.now()
+    networks = dict(Network.objects.values_list("code", "pk"))
+
+    programme_rows = _rows("programmes.csv")
+    programmes = [
+        Programme(
+            name=row["name"],
+            short_name=row["short_name"],
+            slug=row["slug"],
+            scope=row["scope"],
+            starts_on=parse_date(row["starts_on"]),
+            ends_on=parse_date(row["ends_on"]) if row["ends_on"] else None,
+            clinical_area=row["clinical_area"],
+            lead_network_id=networks.get(row["lead_network_code"]),
+            summary=row["summary"],
+            status=Status.PUBLISHED,
+            confidence_note=row["confidence_note"],
+        )
+        for row in programme_rows
+    ]
+    result.total["programmes"] = len(programmes)
+    result.created["programmes"] = upsert(Programme, programmes, key="slug", update=update)
+    programme_ids = dict(Programme.objects.values_list("short_name", "pk"))
+
+    # National programmes are delivered by every network.
+    national = Programme.objects.filter(slug__in=[row["slug"] for row in programme_rows], scope=Scope.NATIONAL)
+    Programme.networks.through.objects.bulk_create(
+        [
+            Programme.networks.through(programme_id=programme_id, network_id=network_id)
+            for programme_id in national.values_list("pk", flat=True)
+            for network_id in networks.values()
+        ],
+        ignore_conflicts=True,
+    )
+
+    innovation_rows = _rows("innovations.csv")
+    innovations = [
+        Innovation(
+            name=row["name"],
+            slug=row["slug"],
+            summary=row["summary"],
+            description=row["description"],
+            category=row["category"],
+            clinical_areas=_split(row["clinical_areas"]),
+            care_settings=_split(row["care_settings"]),
+            core20plus5=_split(row["core20plus5"]),
+            stage="spread",
+            support_scheme=row["support_scheme"],
+            status=Status.PUBLISHED,
+            published_at=now,
+            created_at=now,
+            confidence_note=row["confidence_note"],
+        )
+        for row in innovation_rows
+    ]
+    result.total["innovations"] = len(innovations)
+    result.created["innovations"] = upsert(Innovation, innovations, key="slug", update=update)
+    innovation_ids = dict(Innovation.objects.filter(slug__in=[i.slug for i in innovations]).values_list("slug", "pk"))
+
+    guidance = []
+    links = []
+    for row in innovation_rows:
+        for code in _split(row["nice_guidance"]):
+            kind = code.rstrip("0123456789")
+            guidance.append(
+                NiceGuidance(innovation_id=innovation_ids[row["slug"]], kind=kind, number=int(code[len(kind) :]))
+            )
+        for short_name in _split(row["programmes"]):
+            links.append(
+                Programme.innovations.through(
+                    programme_id=programme_ids[short_name], innovation_id=innovation_ids[row["slug"]]
+                )
+            )
+    for item in guidance:
+        item.full_clean(exclude=["innovation"], validate_unique=False, validate_constraints=False)
+    NiceGuidance.objects.bulk_create(guidance, ignore_conflicts=True)
+    Programme.innovations.through.objects.bulk_create(links, ignore_conflicts=True)
+    return result

@@ -1,0 +1,57 @@
+import pytest
+
+from innovations.models import Innovation
+from innovations.search import build_query
+from innovations.tests.factories import adopt_in, make_innovation, make_programme
+from networks.models import IntegratedCareBoard
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/innovations/innovation/", "/admin/innovations/adoption/", "/admin/innovations/programme/"]
+)
+def test_changelists_run_a_fixed_number_of_queries(admin_client, reference_data, django_assert_max_num_queries, path):
+    icbs = list(IntegratedCareBoard.objects.all()[:3])
+    for _ in range(3):
+        innovation = make_innovation()
+        adopt_in(innovation, icbs)
+        make_programme(innovations=[innovation])
+    # session, user, filtered count, rows with their relations, and the filter sidebars
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(path)
+    assert response.status_code == 200
+
+
+def test_staff_can_add_an_innovation_with_its_guidance(admin_client, reference_data):
+    response = admin_client.post(
+        "/admin/innovations/innovation/add/",
+        {
+            "name": "New device",
+            "slug": "new-device",
+            "summary": "Does good.",
+            "description": "",
+            "organisation": "",
+            "website": "",
+            "lead_network": "",
+            "category": "medical-device",
+            "clinical_areas": "urology",
+            "care_settings": "",
+            "core20plus5": "",
+            "stage": "evidence",
+            "evidence_tier": "",
+            "support_scheme": "",
+            "status": "draft",
+            "published_at_0": "",
+            "published_at_1": "",
+            "confidence_note": "",
+            "nice_guidance-TOTAL_FORMS": "1",
+            "nice_guidance-INITIAL_FORMS": "0",
+            "nice_guidance-0-kind": "MTG",
+            "nice_guidance-0-number": "58",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    innovation = Innovation.objects.get(slug="new-device")
+    assert [g.code for g in innovation.nice_guidance.all()] == ["MTG58"]
+    assert Innovation.objects.search(build_query("mtg58")).get() == innovation

@@ -1,0 +1,58 @@
+import csv
+from pathlib import Path
+
+from django.forms.models import model_to_dict
+
+from innovations.choices import Status
+from innovations.models import Innovation, NiceGuidance, Programme
+from innovations.services import load_catalogue
+
+SHARED = Path(__file__).resolve().parents[2] / "innovations" / "data"
+
+
+def test_every_real_programme_and_product_is_published(catalogue_data):
+    assert Programme.objects.published().count() == 12
+    assert set(Programme.objects.values_list("short_name", flat=True)) >= {"PReCePT", "ESCAPE-pain", "FREED", "InHIP"}
+    assert Innovation.objects.published().filter(is_demo=False).count() == 26
+    for product in ("UroLift", "HeartFlow FFRct", "Endocuff Vision", "High-sensitivity troponin tests"):
+        assert Innovation.objects.get(name=product).status == Status.PUBLISHED
+
+
+def test_products_carry_their_nice_references(catalogue_data):
+    assert [g.code for g in NiceGuidance.objects.filter(innovation__slug="urolift")] == ["MTG58"]
+    lipids = Innovation.objects.get(slug="lipid-management-secondary-prevention")
+    assert sorted(g.code for g in lipids.nice_guidance.all()) == ["TA393", "TA394"]
+    assert lipids.programmes.get().short_name == "Lipids"
+    assert NiceGuidance.objects.get(innovation__slug="high-sensitivity-troponin-tests").url == (
+        "https://www.nice.org.uk/guidance/dg40"
+    )
+
+
+def test_national_programmes_include_every_network_and_their_leads(catalogue_data):
+    precept = Programme.objects.get(short_name="PReCePT")
+    assert precept.networks.count() == 15
+    assert precept.lead_network.code == "HI-WEST"
+
+
+def test_loading_twice_changes_nothing(catalogue_data):
+    def snapshot() -> list:
+        return (
+            [model_to_dict(i, exclude=["search_vector"]) for i in Innovation.objects.order_by("pk")]
+            + [model_to_dict(p) for p in Programme.objects.order_by("pk")]
+            + list(NiceGuidance.objects.order_by("pk").values())
+        )
+
+    before = snapshot()
+    load_catalogue()
+    assert snapshot() == before
+
+
+def test_the_data_files_name_only_known_vocabulary():
+    from innovations.choices import CareSetting, Category, ClinicalArea, Core20Plus5
+
+    with open(SHARED / "innovations.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            assert row["category"] in Category.values
+            assert all(v in ClinicalArea.values for v in row["clinical_areas"].split(";") if v)
+            assert all(v in CareSetting.values for v in row["care_settings"].split(";") if v)
+            assert all(v in Core20Plus5.values for v in row["core20plus5"].split(";") if v)

@@ -1,0 +1,49 @@
+import pytest
+
+from innovations.choices import AdoptionStatus, Status
+from innovations.tests.factories import adopt_in, make_evidence, make_guidance, make_innovation, make_programme
+from networks.models import IntegratedCareBoard
+
+
+def test_it_shows_evidence_guidance_and_adoption_by_region(client, reference_data, django_assert_num_queries):
+    innovation = make_innovation(name="UroLift test", clinical_areas=["urology"], is_demo=True)
+    make_guidance(innovation=innovation, kind="MTG", number=58)
+    make_evidence(innovation=innovation)
+    make_programme(name="Urology programme", innovations=[innovation])
+    london = list(IntegratedCareBoard.objects.filter(region__slug="london"))
+    adopt_in(innovation, london, AdoptionStatus.EMBEDDED, is_demo=True)
+    adopt_in(innovation, list(IntegratedCareBoard.objects.filter(region__slug="midlands")[:3]), AdoptionStatus.PILOTING)
+    for n in range(3):
+        make_innovation(name=f"Related {n}", clinical_areas=["urology"])
+    # innovation (with proven), guidance, evidence, programmes, adoptions, related, ICB total
+    with django_assert_num_queries(7):
+        response = client.get(innovation.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>UroLift test</h1>" in html
+    assert 'href="https://www.nice.org.uk/guidance/mtg58"' in html
+    assert "Real-world evaluation, 2024" in html
+    assert "Adopted in 5 of 42 integrated care systems" in html
+    assert '<caption class="nhsuk-table__caption nhsuk-table__caption--m">London</caption>' in html
+    assert "Embedded" in html and "Piloting" in html
+    assert "Proven</strong>" in html
+    assert "Urology programme" in html
+    assert "Related 0" in html
+    assert "Demonstration record" in html
+    assert "These adoption records are generated for demonstration" in html
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED])
+def test_unpublished_innovations_are_not_found(client, db, status):
+    innovation = make_innovation(status=status)
+    assert client.get(innovation.get_absolute_url()).status_code == 404
+
+
+def test_an_unknown_innovation_is_not_found(client, db):
+    assert client.get("/innovations/no-such-thing/").status_code == 404
+
+
+def test_real_adoptions_are_not_labelled_as_demonstration(client, reference_data):
+    innovation = make_innovation()
+    adopt_in(innovation, list(IntegratedCareBoard.objects.all()[:2]))
+    assert "These adoption records are generated" not in client.get(innovation.get_absolute_url()).content.decode()

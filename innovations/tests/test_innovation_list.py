@@ -1,0 +1,167 @@
+import re
+
+import pytest
+
+from innovations.choices import AdoptionStatus, Status
+from innovations.tests.factories import (
+    adopt_in,
+    make_evidence,
+    make_guidance,
+    make_innovation,
+    make_programme,
+)
+from networks.models import IntegratedCareBoard, Network
+
+URL = "/innovations/"
+
+
+def names(response) -> list[str]:
+    return re.findall(
+        r'<h3 class="nhsuk-heading-s nhsuk-u-margin-bottom-2"><a href="[^"]+">([^<]+)</a>', response.content.decode()
+    )
+
+
+def sentence(response) -> str:
+    return re.search(r'<h2 class="nhsuk-heading-m" id="results">([^<]*)</h2>', response.content.decode()).group(1)
+
+
+def test_it_lists_published_innovations_only(client, db):
+    for status in Status:
+        make_innovation(name=f"{status.label} one", status=status)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert names(response) == ["Published one"]
+
+
+def test_it_pages_twenty_at_a_time_and_clamps_odd_page_numbers(client, db):
+    for n in range(45):
+        make_innovation(name=f"Innovation {n:02d}")
+    assert len(names(client.get(URL, {"sort": "name"}))) == 20
+    assert names(client.get(URL, {"sort": "name", "page": "3"})) == [f"Innovation {n}" for n in range(40, 45)]
+    for odd in ("999", "99999999999999999999", "-4", "0", "abc", "2.5", ""):
+        response = client.get(URL, {"sort": "name", "page": odd})
+        assert response.status_code == 200, odd
+    assert names(client.get(URL, {"sort": "name", "page": "999"}))[0] == "Innovation 40"  # the last page
+    assert names(client.get(URL, {"sort": "name", "page": "-4"}))[0] == "Innovation 00"
+    html = client.get(URL, {"sort": "name", "page": "2"}).content.decode()
+    assert 'aria-current="page">2</a>' in html
+    assert 'href="?sort=name&amp;page=3" rel="next"' in html
+
+
+def test_its_queries_stay_fixed_with_more_rows_than_a_page(client, reference_data, django_assert_num_queries):
+    icbs = list(IntegratedCareBoard.objects.all()[:3])
+    for n in range(25):
+        innovation = make_innovation(name=f"Asthma tool {n}", clinical_areas=["respiratory"])
+        make_guidance(innovation=innovation)
+        adopt_in(innovation, icbs)
+    make_programme(innovations=[innovation])
+    # Uncached: 12 facet counts, 4 model choice lists (networks, programmes, regions, ICBs),
+    # the result count, the page of rows, the highlights, the ICB total.
+    with django_assert_num_queries(20):
+        response = client.get(URL, {"q": "asthma", "clinical_area": "respiratory"})
+    assert len(names(response)) == 20
+    # Cached counts: the 4 choice lists, the page, the highlights, the ICB total.
+    with django_assert_num_queries(7):
+        client.get(URL, {"q": "asthma", "clinical_area": "respiratory"})
+
+
+def test_it_shows_a_count_beside_every_option(client, db):
+    make_innovation(category="digital", clinical_areas=["respiratory", "cardiovascular"])
+    make_innovation(category="digital", clinical_areas=["respiratory"])
+    make_innovation(category="pharmaceutical", clinical_areas=["respiratory"])
+    html = client.get(URL, {"category": "digital"}).content.decode()
+    # A facet's own options count as if it were not chosen; the others honour the choice.
+    assert "Digital (2)" in html
+    assert "Pharmaceutical (1)" in html
+    assert "Respiratory (2)" in html
+    assert "Cardiovascular (1)" in html
+    assert "Medical device (0)" in html
+    assert "Proven only (0)" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"category": "pharmaceutical"}, {"Pill"}),
+        ({"clinical_area": ["stroke", "kidney"]}, {"App", "Pill"}),
+        ({"care_setting": "care-homes"}, {"App"}),
+        ({"stage": "spread"}, {"Pill"}),
+        ({"tier": "b"}, {"App"}),
+        ({"core20": "hypertension-case-finding"}, {"Pill"}),
+        ({"nice": "TA"}, {"Pill"}),
+        ({"network": "health-innovation-wessex"}, {"App"}),
+        ({"region": "london"}, {"Pill"}),
+        ({"icb": "north-central-london"}, {"Pill"}),
+        ({"proven": "on"}, {"Pill"}),
+    ],
+)
+def test_each_filter_narrows_the_results(client, reference_data, params, expected):
+    app = make_innovation(
+        name="App",
+        category="digital",
+        clinical_areas=["stroke"],
+        care_settings=["care-homes"],
+        evidence_tier="b",
+        lead_network=Network.objects.get(code="HI-WESSEX"),
+    )
+    pill = make_innovation(
+        name="Pill",
+        category="pharmaceutical",
+        clinical_areas=["kidney"],
+        stage="spread",
+        core20plus5=["hypertension-case-finding"],
+    )
+    make_guidance(innovation=pill, kind="TA", number=393)
+    adopt_in(pill, list(IntegratedCareBoard.objects.filter(region__slug="london")[:5]))
+    adopt_in(app, list(IntegratedCareBoard.objects.filter(region__slug="midlands")[:2]), AdoptionStatus.PILOTING)
+    assert set(names(client.get(URL, params))) == expected
+
+
+def test_the_programme_filter(client, db):
+    inside, outside = make_innovation(name="Inside"), make_innovation(name="Outside")
+    programme = make_programme(innovations=[inside])
+    assert names(client.get(URL, {"programme": programme.slug})) == ["Inside"]
+    assert outside.name not in names(client.get(URL, {"programme": programme.slug}))
+
+
+def test_it_sorts_by_newest_most_adopted_and_name(client, reference_data):
+    icbs = list(IntegratedCareBoard.objects.all())
+    old = make_innovation(name="Bravo", published_days_ago=300)
+    adopt_in(old, icbs[:5])
+    new = make_innovation(name="Charlie", published_days_ago=1)
+    adopt_in(new, icbs[:1])
+    make_innovation(name="Alpha", published_days_ago=100)
+    assert names(client.get(URL, {"sort": "newest"})) == ["Charlie", "Alpha", "Bravo"]
+    assert names(client.get(URL, {"sort": "most-adopted"})) == ["Bravo", "Charlie", "Alpha"]
+    assert names(client.get(URL, {"sort": "name"})) == ["Alpha", "Bravo", "Charlie"]
+    assert names(client.get(URL)) == ["Bravo", "Charlie", "Alpha"]  # most adopted by default
+
+
+def test_it_sums_up_the_search_in_a_sentence(client, reference_data):
+    innovation = make_innovation(name="Asthma check", clinical_areas=["respiratory"])
+    make_evidence(innovation=innovation)
+    adopt_in(innovation, list(IntegratedCareBoard.objects.filter(region__slug="north-west")))
+    response = client.get(URL, {"q": "asthma", "clinical_area": "respiratory", "proven": "on", "region": "north-west"})
+    assert sentence(response) == "1 innovation matching ‘asthma’ in Respiratory, proven, adopted in North West"
+    assert sentence(client.get(URL)) == "1 innovations".replace("innovations", "innovation")
+
+
+def test_it_highlights_the_matching_words_safely(client, db):
+    make_innovation(name="Lung tool", summary="Virtual <b>asthma</b> reviews & asthma plans.")
+    html = client.get(URL, {"q": "asthma"}).content.decode()
+    assert "Virtual &lt;b&gt;<mark>asthma</mark>&lt;/b&gt; reviews &amp; <mark>asthma</mark> plans." in html
+
+
+def test_it_suggests_a_spelling_when_nothing_matches(client, db):
+    make_innovation(name="Haematuria clinic", summary="One-stop haematuria service.")
+    response = client.get(URL, {"q": "hematuria", "sort": "name"})
+    assert sentence(response) == "0 innovations matching ‘hematuria’"
+    assert 'Did you mean <a href="?q=haematuria&amp;sort=name">haematuria</a>?' in response.content.decode()
+    assert names(client.get(URL, {"q": "haematuria"})) == ["Haematuria clinic"]
+
+
+def test_it_links_the_same_query_as_csv_json_and_atom(client, db):
+    html = client.get(URL, {"q": "asthma", "page": "2"}).content.decode()
+    assert 'href="/innovations/export.csv?q=asthma"' in html
+    assert 'href="/innovations/export.json?q=asthma"' in html
+    assert 'href="/innovations/feed/?q=asthma"' in html

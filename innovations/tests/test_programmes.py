@@ -1,0 +1,36 @@
+from innovations.choices import Status
+from innovations.tests.factories import adopt_in, make_innovation, make_programme
+from networks.models import IntegratedCareBoard
+
+
+def test_the_list_shows_published_programmes_with_their_innovations(client, db, django_assert_num_queries):
+    for n in range(3):
+        make_programme(name=f"Programme {n}", innovations=[make_innovation(), make_innovation(status=Status.DRAFT)])
+    make_programme(name="Hidden draft", status=Status.DRAFT)
+    # programmes with lead networks and their published innovation counts
+    with django_assert_num_queries(1):
+        response = client.get("/programmes/")
+    html = response.content.decode()
+    assert "Programme 2" in html
+    assert "Hidden draft" not in html
+    assert html.count('nhsuk-table__cell--numeric">1</td>') == 3
+
+
+def test_the_detail_shows_innovations_and_spread_by_network(client, reference_data, django_assert_num_queries):
+    innovation = make_innovation(name="Spread one")
+    programme = make_programme(name="Spread programme", innovations=[innovation, make_innovation(name="Other one")])
+    adopt_in(innovation, list(IntegratedCareBoard.objects.filter(network__code="HI-WM")))
+    # programme, its networks, innovations, spread by ICB, ICB total
+    with django_assert_num_queries(5):
+        response = client.get(programme.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Spread one" in html and "Other one" in html
+    assert "Spread: adopted in 6 of 42 integrated care systems" in html
+    assert "Health Innovation West Midlands" in html
+    assert "Black Country" in html
+
+
+def test_draft_and_unknown_programmes_are_not_found(client, db):
+    assert client.get(make_programme(status=Status.DRAFT).get_absolute_url()).status_code == 404
+    assert client.get("/programmes/nope/").status_code == 404

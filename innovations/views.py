@@ -1,0 +1,265 @@
+import csv
+import json
+from collections.abc import Iterator
+from itertools import groupby
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Concat
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from networks.models import IntegratedCareBoard
+
+from .choices import ADOPTED, ClinicalArea, Status
+from .filters import InnovationFilter, Sort, facet_counts, label_with_counts, result_count
+from .models import Adoption, Innovation, Programme
+from .search import did_you_mean, highlighted_summaries
+from .summary import describe_search
+
+PAGE_SIZE = 20
+HOME = ("Home", "/")
+EXPORT_FIELDS = [
+    "name",
+    "url",
+    "summary",
+    "organisation",
+    "category",
+    "clinical_areas",
+    "care_settings",
+    "stage",
+    "nice_guidance",
+    "evidence_tier",
+    "core20plus5",
+    "lead_network",
+    "adopted_icb_count",
+    "proven",
+    "published_at",
+    "demonstration_data",
+]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, so that a cached count spares the database."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+
+def _filtered(request: HttpRequest) -> InnovationFilter:
+    return InnovationFilter(request.GET, queryset=Innovation.objects.published())
+
+
+def _page(paginator: Paginator, number: str | None) -> Page:
+    """The requested page, or the nearest one that exists: never an error for an odd number."""
+    try:
+        wanted = int(number or 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    return paginator.page(min(max(wanted, 1), paginator.num_pages))
+
+
+def _query_string(request: HttpRequest, **changes: str) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@require_safe
+def innovation_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    valid = filterset.is_valid()  # invalid parts are left out of cleaned_data and so of the results
+    base = Innovation.objects.published()
+    counts = facet_counts(filterset, base)
+    label_with_counts(filterset, counts)
+    results = filterset.qs.order_by(*Sort.ORDER[filterset.sort_order]).select_related("lead_network")
+    paginator = CountedPaginator(results, PAGE_SIZE, count=result_count(filterset, filterset.qs))
+    page = _page(paginator, request.GET.get("page"))
+    rows = list(page.object_list.with_proven())
+    query = filterset.search_query
+    highlights = highlighted_summaries([row.pk for row in rows], query) if query and rows else {}
+    for row in rows:
+        row.highlighted_summary = highlights.get(row.pk)
+    suggestion = did_you_mean(filterset.form.cleaned_data["q"]) if query and not paginator.count else None
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "sentence": describe_search(filterset, paginator.count),
+        "suggestion": suggestion,
+        "suggestion_query": _query_string(request, q=suggestion) if suggestion else "",
+        "query_string": _query_string(request),
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "icb_total": IntegratedCareBoard.objects.current().count(),
+        "breadcrumbs": [HOME],
+    }
+    return render(request, "innovations/innovation_list.html", context, status=200 if valid else 400)
+
+
+def _export_rows(filterset: InnovationFilter, request: HttpRequest) -> Iterator[dict]:
+    queryset = (
+        filterset.qs.order_by(*Sort.ORDER[filterset.sort_order])
+        .with_proven()
+        .annotate(
+            nice_codes=StringAgg(Concat("nice_guidance__kind", "nice_guidance__number"), "; ", distinct=True),
+        )
+        .values(
+            "name",
+            "slug",
+            "summary",
+            "organisation",
+            "category",
+            "clinical_areas",
+            "care_settings",
+            "stage",
+            "nice_codes",
+            "evidence_tier",
+            "core20plus5",
+            "lead_network__name",
+            "adopted_icb_count",
+            "is_proven",
+            "published_at",
+            "is_demo",
+        )
+    )
+    base = request.build_absolute_uri("/")[:-1]
+    for row in queryset.iterator(chunk_size=2000):
+        yield {
+            "name": row["name"],
+            "url": base + reverse("innovations:detail", args=[row["slug"]]),
+            "summary": row["summary"],
+            "organisation": row["organisation"],
+            "category": row["category"],
+            "clinical_areas": row["clinical_areas"],
+            "care_settings": row["care_settings"],
+            "stage": row["stage"],
+            "nice_guidance": row["nice_codes"] or "",
+            "evidence_tier": row["evidence_tier"],
+            "core20plus5": row["core20plus5"],
+            "lead_network": row["lead_network__name"] or "",
+            "adopted_icb_count": row["adopted_icb_count"],
+            "proven": row["is_proven"],
+            "published_at": row["published_at"].isoformat() if row["published_at"] else "",
+            "demonstration_data": row["is_demo"],
+        }
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _invalid_export(filterset: InnovationFilter) -> HttpResponse:
+    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in filterset.form.errors.items())
+    return HttpResponse(f"The search could not be read. {problems}\n", status=400, content_type="text/plain")
+
+
+@require_safe
+def innovation_export_csv(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    if not filterset.is_valid():
+        return _invalid_export(filterset)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(EXPORT_FIELDS)
+        for row in _export_rows(filterset, request):
+            yield writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in (row[f] for f in EXPORT_FIELDS)])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="hinportal-innovations.csv"'
+    return response
+
+
+@require_safe
+def innovation_export_json(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    if not filterset.is_valid():
+        return _invalid_export(filterset)
+
+    def chunks() -> Iterator[str]:
+        yield '{"demonstration_data_note": "Adoption counts are demonstration data.", "innovations": ['
+        for index, row in enumerate(_export_rows(filterset, request)):
+            yield ("," if index else "") + json.dumps(row)
+        yield "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")
+
+
+@require_safe
+def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = get_object_or_404(
+        Innovation.objects.published()
+        .with_proven()
+        .select_related("lead_network")
+        .prefetch_related("nice_guidance", "evidence", Prefetch("programmes", queryset=Programme.objects.published())),
+        slug=slug,
+    )
+    adoptions = (
+        Adoption.objects.filter(innovation=innovation)
+        .select_related("icb__region", "programme")
+        .order_by("icb__region__name", "icb__short_name")
+    )
+    by_region = [(region, list(rows)) for region, rows in groupby(adoptions, key=lambda a: a.icb.region)]
+    related = (
+        Innovation.objects.published()
+        .filter(clinical_areas__overlap=innovation.clinical_areas)
+        .exclude(pk=innovation.pk)
+        .order_by("-adopted_icb_count", "name")[:5]
+    )
+    context = {
+        "innovation": innovation,
+        "adoptions_by_region": by_region,
+        "has_demo_adoptions": any(a.is_demo for _, rows in by_region for a in rows),
+        "related": related,
+        "icb_total": IntegratedCareBoard.objects.current().count(),
+        "breadcrumbs": [HOME, ("Innovations", reverse("innovations:list"))],
+    }
+    return render(request, "innovations/innovation_detail.html", context)
+
+
+@require_safe
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = (
+        Programme.objects.published()
+        .select_related("lead_network")
+        .annotate(innovation_count=Count("innovations", filter=Q(innovations__status=Status.PUBLISHED)))
+    )
+    return render(request, "innovations/programme_list.html", {"programmes": programmes, "breadcrumbs": [HOME]})
+
+
+@require_safe
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(
+        Programme.objects.published().select_related("lead_network").prefetch_related("networks"), slug=slug
+    )
+    innovations = programme.innovations.published().order_by("-adopted_icb_count", "name")
+    spread = (
+        Adoption.objects.filter(
+            innovation__programmes=programme, innovation__status=Status.PUBLISHED, status__in=ADOPTED
+        )
+        .values("icb__network__name", "icb__network__slug", "icb__short_name", "icb__slug")
+        .annotate(innovations=Count("innovation", distinct=True))
+        .order_by("icb__network__name", "icb__short_name")
+    )
+    by_network = [(name, list(rows)) for name, rows in groupby(spread, key=lambda r: r["icb__network__name"])]
+    context = {
+        "programme": programme,
+        "clinical_area": ClinicalArea(programme.clinical_area).label,
+        "innovations": innovations,
+        "spread_by_network": by_network,
+        "icbs_reached": sum(len(rows) for _, rows in by_network),
+        "icb_total": IntegratedCareBoard.objects.current().count(),
+        "breadcrumbs": [HOME, ("Programmes", reverse("innovations:programme_list"))],
+    }
+    return render(request, "innovations/programme_detail.html", context)
