@@ -1,5 +1,3 @@
-import csv
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -7,7 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from networks.models import Network
-from networks.services import upsert
+from networks.services import LoadResult, read_rows, upsert
 
 from .choices import Scope, Status
 from .models import Innovation, NiceGuidance, Programme
@@ -15,35 +13,21 @@ from .models import Innovation, NiceGuidance, Programme
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
-@dataclass
-class CatalogueResult:
-    created: dict[str, int] = field(default_factory=dict)
-    total: dict[str, int] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return "; ".join(f"{name}: {self.total[name]} in files, {self.created[name]} new" for name in self.total)
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
 @transaction.atomic
-def load_catalogue(*, update: bool = False) -> CatalogueResult:
+def load_catalogue(*, update: bool = False) -> LoadResult:
     """Load the real national programmes and the innovations they and NICE support; safe to run again.
 
     Needs the networks loaded first. Existing records are left as staff edited them unless update.
     """
-    result = CatalogueResult()
+    result = LoadResult()
     now = timezone.now()
     networks = dict(Network.objects.values_list("code", "pk"))
 
-    programme_rows = _rows("programmes.csv")
+    programme_rows = read_rows("programmes.csv", data_dir=DATA_DIR)
     programmes = [
         Programme(
             name=row["name"],
@@ -75,7 +59,7 @@ def load_catalogue(*, update: bool = False) -> CatalogueResult:
         ignore_conflicts=True,
     )
 
-    innovation_rows = _rows("innovations.csv")
+    innovation_rows = read_rows("innovations.csv", data_dir=DATA_DIR)
     innovations = [
         Innovation(
             name=row["name"],

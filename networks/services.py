@@ -20,8 +20,8 @@ class LoadResult:
         return "; ".join(f"{name}: {self.total[name]} in files, {self.created[name]} new" for name in self.total)
 
 
-def read_rows(name: str) -> list[dict[str, str]]:
-    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+def read_rows(name: str, *, data_dir: Path = DATA_DIR) -> list[dict[str, str]]:
+    with open(data_dir / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
