@@ -7,7 +7,7 @@ BIND := 127.0.0.1:8000
 VENDOR := .local/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test install db setup stop lint clean
+.PHONY: run test install db setup stop lint clean bench bench-run
 
 run: setup
 	@$(PY) manage.py ensure_admin
@@ -57,3 +57,16 @@ stop:
 
 clean: stop
 	rm -rf $(VENV) node_modules .local .env
+
+# A separate database with 100,000 demonstration innovations and about a million adoptions,
+# then the catalogue's pages timed against a minimal view. Writes nothing to the portal's database.
+BENCH_DB := hinportal_bench
+bench: install db
+	@$(PY) -m hinportal.devdb createdb $(BENCH_DB)
+	DATABASE_URL="$$($(PY) -m hinportal.devdb url $(BENCH_DB))" $(MAKE) --no-print-directory bench-run
+
+bench-run:
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo --innovations 100000 --seed 7 --if-empty
+	$(PY) manage.py bench_catalogue --runs 20

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = BASE_DIR / ".local"
@@ -140,10 +141,44 @@ def start() -> None:
             as_service_user([bindir / "pg_ctl", "start", "-w", "-D", data, "-l", cluster / "server.log", "-o", options])
         )
         print(f"PostgreSQL is listening on the socket in {cluster}")
-    listing = run([bindir / "psql", "-h", cluster, "-U", DB_USER, "-d", "postgres", "-lqtA"]).stdout
-    if DB_NAME not in {line.split("|")[0] for line in listing.splitlines()}:
-        run([bindir / "createdb", "-h", cluster, "-U", DB_USER, DB_NAME])
-    write_env(database_url=f"postgres://{DB_USER}@/{DB_NAME}?host={cluster}")
+    ensure_database(DB_NAME)
+    write_env(database_url=local_url(DB_NAME))
+
+
+def local_url(name: str) -> str:
+    return f"postgres://{DB_USER}@/{name}?host={cluster_dir()}"
+
+
+def database_url(name: str) -> str:
+    """The URL of database `name` on the server that DATABASE_URL names, or on the local cluster."""
+    configured = os.environ.get("DATABASE_URL")
+    if not configured:
+        return local_url(name)
+    parts = urlsplit(configured)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def ensure_database(name: str) -> None:
+    """Create database `name` if it is missing, on the DATABASE_URL server or the local cluster."""
+    import psycopg2
+    from psycopg2 import sql
+
+    maintenance = database_url("postgres")
+    parts = urlsplit(maintenance)
+    host = parse_qs(parts.query).get("host", [parts.hostname])[0]
+    connection = psycopg2.connect(
+        dbname="postgres", user=parts.username or DB_USER, password=parts.password, host=host, port=parts.port
+    )
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if not cursor.fetchone():
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg2.Error as error:
+        raise SetupError(f"could not create database {name}: {error}".strip()) from None
+    finally:
+        connection.close()
 
 
 def stop() -> None:
@@ -176,13 +211,21 @@ def write_env(*, database_url: str | None = None) -> None:
     ENV_FILE.chmod(0o600)
 
 
+def print_url(name: str) -> None:
+    print(database_url(name))
+
+
 def main(argv: list[str]) -> int:
     actions = {"start": start, "stop": stop, "env": write_env}
-    if len(argv) != 1 or argv[0] not in actions:
-        print(f"usage: python -m hinportal.devdb {{{'|'.join(actions)}}}", file=sys.stderr)
+    named = {"createdb": ensure_database, "url": print_url}
+    if not ((len(argv) == 1 and argv[0] in actions) or (len(argv) == 2 and argv[0] in named)):
+        print("usage: python -m hinportal.devdb {start|stop|env|createdb NAME|url NAME}", file=sys.stderr)
         return 2
     try:
-        actions[argv[0]]()
+        if argv[0] in named:
+            named[argv[0]](argv[1])
+        else:
+            actions[argv[0]]()
     except SetupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
