@@ -2,22 +2,19 @@
 
 import hashlib
 import json
-from collections.abc import Callable
 
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
+from hinportal.listing import cached, group_counts
 from networks.models import IntegratedCareBoard, Network, Region
 
 from .choices import ADOPTED, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
 from .models import Adoption, Innovation, NiceGuidance, Programme
 from .search import build_query
-
-FACET_CACHE_SECONDS = 300
 
 
 class Sort:
@@ -195,18 +192,6 @@ class InnovationFilter(django_filters.FilterSet):
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _cached(key: str, compute: Callable[[], object]) -> object:
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, FACET_CACHE_SECONDS)
-    return value
-
-
-def _group_counts(qs: QuerySet, field: str) -> dict[str, int]:
-    return dict(qs.order_by().values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
-
-
 def _array_counts(qs: QuerySet, column: str) -> dict[str, int]:
     inner, params = qs.order_by().values_list(column).query.sql_with_params()
     with connection.cursor() as cursor:
@@ -221,11 +206,11 @@ def _facet_counts(name: str, qs: QuerySet) -> dict:
     ids = qs.values("pk")
     match name:
         case "category" | "stage":
-            return _group_counts(qs, name)
+            return group_counts(qs, name)
         case "tier":
-            return _group_counts(qs, "evidence_tier")
+            return group_counts(qs, "evidence_tier")
         case "network":
-            return _group_counts(qs, "lead_network__slug")
+            return group_counts(qs, "lead_network__slug")
         case "clinical_area" | "care_setting" | "core20":
             return _array_counts(
                 qs, {"clinical_area": "clinical_areas", "care_setting": "care_settings", "core20": "core20plus5"}[name]
@@ -252,12 +237,12 @@ def facet_counts(filterset: InnovationFilter, base: QuerySet) -> dict[str, dict]
     counts = {}
     for name in InnovationFilter.FACETS:
         key = f"innovations:facet:{name}:{filterset.canonical(name)}"
-        counts[name] = _cached(key, lambda n=name: _facet_counts(n, filterset.filter_queryset_except(base, n, "sort")))
+        counts[name] = cached(key, lambda n=name: _facet_counts(n, filterset.filter_queryset_except(base, n, "sort")))
     return counts
 
 
 def result_count(filterset: InnovationFilter, qs: QuerySet) -> int:
-    return _cached(f"innovations:count:{filterset.canonical()}", qs.count)
+    return cached(f"innovations:count:{filterset.canonical()}", qs.count)
 
 
 def label_with_counts(filterset: InnovationFilter, counts: dict[str, dict]) -> None:

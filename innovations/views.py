@@ -4,14 +4,14 @@ from collections.abc import Iterator
 from itertools import groupby
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Concat
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from hinportal.listing import CountedPaginator, nearest_page, query_string
 from networks.models import IntegratedCareBoard
 
 from .choices import ADOPTED, ClinicalArea, Status
@@ -42,37 +42,8 @@ EXPORT_FIELDS = [
 ]
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count, so that a cached count spares the database."""
-
-    def __init__(self, object_list: QuerySet, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._count = count
-
-    @property
-    def count(self) -> int:
-        return self._count
-
-
 def _filtered(request: HttpRequest) -> InnovationFilter:
     return InnovationFilter(request.GET, queryset=Innovation.objects.published())
-
-
-def _page(paginator: Paginator, number: str | None) -> Page:
-    """The requested page, or the nearest one that exists: never an error for an odd number."""
-    try:
-        wanted = int(number or 1)
-    except (TypeError, ValueError):
-        wanted = 1
-    return paginator.page(min(max(wanted, 1), paginator.num_pages))
-
-
-def _query_string(request: HttpRequest, **changes: str) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
 
 
 @require_safe
@@ -84,7 +55,7 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
     label_with_counts(filterset, counts)
     results = filterset.qs.order_by(*Sort.ORDER[filterset.sort_order]).select_related("lead_network")
     paginator = CountedPaginator(results, PAGE_SIZE, count=result_count(filterset, filterset.qs))
-    page = _page(paginator, request.GET.get("page"))
+    page = nearest_page(paginator, request.GET.get("page"))
     rows = list(page.object_list.with_proven())
     query = filterset.search_query
     highlights = highlighted_summaries([row.pk for row in rows], query) if query and rows else {}
@@ -97,8 +68,8 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "sentence": describe_search(filterset, paginator.count),
         "suggestion": suggestion,
-        "suggestion_query": _query_string(request, q=suggestion) if suggestion else "",
-        "query_string": _query_string(request),
+        "suggestion_query": query_string(request, q=suggestion) if suggestion else "",
+        "query_string": query_string(request),
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "icb_total": IntegratedCareBoard.objects.current().count(),
         "breadcrumbs": [HOME],
