@@ -1,7 +1,11 @@
 """Helpers that every paginated, filtered listing shares."""
 
+import hashlib
+import json
 from collections.abc import Callable
 
+import django_filters
+from django import forms
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
@@ -53,3 +57,37 @@ def query_string(request: HttpRequest, **changes: str) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose facets count each option with every filter applied but their own."""
+
+    def filter_queryset_except(self, queryset: QuerySet, *names: str) -> QuerySet:
+        for name, value in self.form.cleaned_data.items():
+            if name not in names:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def canonical(self, *without: str) -> str:
+        """A stable key for the cleaned filters less the named ones, the same in every process."""
+        data = {}
+        for name, value in sorted(self.form.cleaned_data.items()):
+            if name in without or name == "sort" or value in (None, "", [], False):
+                continue
+            if hasattr(value, "__iter__") and not isinstance(value, str):
+                value = sorted(getattr(v, "slug", v) for v in value)
+            data[name] = getattr(value, "slug", value)
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def label_with_counts(form, counts: dict[str, dict]) -> None:
+    """Put each option's count into its label, so that the form shows it beside the option."""
+    for name, facet in counts.items():
+        field = form.fields[name]
+        if hasattr(field, "queryset"):
+            field.label_from_instance = lambda obj, facet=facet: f"{obj} ({facet.get(obj.slug, 0):,})"
+        elif getattr(field, "choices", None) is not None and not isinstance(field.widget, forms.CheckboxInput):
+            field.choices = [(value, f"{label} ({facet.get(value, 0):,})") for value, label in field.choices]
+        else:
+            # The form made its bound fields while validating, so label the bound field.
+            form[name].label = f"{field.label} ({facet.get(True, 0):,})"

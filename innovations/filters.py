@@ -1,15 +1,12 @@
 """The catalogue's filters, and the counts shown beside every option."""
 
-import hashlib
-import json
-
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from hinportal.listing import cached, group_counts
+from hinportal.listing import FacetedFilterSet, cached, group_counts
 from networks.models import IntegratedCareBoard, Network, Region
 
 from .choices import ADOPTED, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
@@ -43,7 +40,7 @@ class ArrayOverlapFilter(django_filters.MultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__overlap": value}) if value else qs
 
 
-class InnovationFilter(django_filters.FilterSet):
+class InnovationFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         label="Search innovations",
         help_text='For example asthma, "virtual ward" or urology -prostate.',
@@ -173,24 +170,6 @@ class InnovationFilter(django_filters.FilterSet):
     def filter_nothing(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs
 
-    def filter_queryset_except(self, queryset: QuerySet, *names: str) -> QuerySet:
-        """The queryset with every filter applied but the named ones (for that facet's own counts)."""
-        for name, value in self.form.cleaned_data.items():
-            if name not in names:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    def canonical(self, *without: str) -> str:
-        """A stable key for the cleaned filters, less the named ones."""
-        data = {}
-        for name, value in sorted(self.form.cleaned_data.items()):
-            if name in without or name == "sort" or value in (None, "", [], False):
-                continue
-            if hasattr(value, "__iter__") and not isinstance(value, str):
-                value = sorted(getattr(v, "slug", v) for v in value)
-            data[name] = getattr(value, "slug", value)
-        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
-
 
 def _array_counts(qs: QuerySet, column: str) -> dict[str, int]:
     inner, params = qs.order_by().values_list(column).query.sql_with_params()
@@ -243,18 +222,3 @@ def facet_counts(filterset: InnovationFilter, base: QuerySet) -> dict[str, dict]
 
 def result_count(filterset: InnovationFilter, qs: QuerySet) -> int:
     return cached(f"innovations:count:{filterset.canonical()}", qs.count)
-
-
-def label_with_counts(filterset: InnovationFilter, counts: dict[str, dict]) -> None:
-    """Put each option's count into its label, so that the form shows it beside the option."""
-    for name, field in filterset.form.fields.items():
-        if name not in counts:
-            continue
-        facet = counts[name]
-        if name == "proven":
-            # The form has already made its bound fields while validating, so label the bound field.
-            filterset.form[name].label = f"{field.label} ({facet.get(True, 0):,})"
-        elif hasattr(field, "queryset"):
-            field.label_from_instance = lambda obj, facet=facet: f"{obj} ({facet.get(obj.slug, 0):,})"
-        else:
-            field.choices = [(value, f"{label} ({facet.get(value, 0):,})") for value, label in field.choices]

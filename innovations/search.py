@@ -3,11 +3,11 @@
 import re
 
 from django.contrib.postgres.search import CombinedSearchQuery, SearchHeadline, SearchQuery
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import SEARCH_CONFIG, Innovation, suggest_words
+from .models import SEARCH_CONFIG, suggest_words
 
 # Control characters that cannot occur in stored text mark the highlights, so that the text can
 # be escaped before the marks become HTML.
@@ -34,15 +34,15 @@ def build_query(text: str) -> SearchQuery | CombinedSearchQuery | None:
     return SearchQuery(rest, search_type="websearch", config=SEARCH_CONFIG) & prefix
 
 
-def highlighted_summaries(ids: list[int], query: SearchQuery) -> dict[int, SafeString]:
-    """Summaries of the given innovations (one page of results) with the matching words marked."""
+def highlighted_text(model: type[Model], field: str, ids: list[int], query: SearchQuery) -> dict[int, SafeString]:
+    """A text field of the given rows (one page of results) with the matching words marked, escaped."""
     if not ids:
         return {}
     rows = (
-        Innovation.objects.filter(pk__in=ids)
+        model.objects.filter(pk__in=ids)
         .annotate(
             headline=SearchHeadline(
-                F("summary"), query, config=SEARCH_CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True
+                F(field), query, config=SEARCH_CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True
             )
         )
         .values_list("pk", "headline")

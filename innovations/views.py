@@ -11,16 +11,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.listing import CountedPaginator, nearest_page, query_string
+from hinportal.listing import CountedPaginator, label_with_counts, nearest_page, query_string
 from networks.models import IntegratedCareBoard
 
 from .choices import ADOPTED, ClinicalArea, Status
-from .filters import InnovationFilter, Sort, facet_counts, label_with_counts, result_count
+from .filters import InnovationFilter, Sort, facet_counts, result_count
 from .models import Adoption, Innovation, Programme
-from .search import did_you_mean, highlighted_summaries
+from .search import did_you_mean, highlighted_text
 from .summary import describe_search
 
 PAGE_SIZE = 20
+RELATED_PUBLICATIONS = 10
 HOME = ("Home", "/")
 EXPORT_FIELDS = [
     "name",
@@ -52,13 +53,13 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
     valid = filterset.is_valid()  # invalid parts are left out of cleaned_data and so of the results
     base = Innovation.objects.published()
     counts = facet_counts(filterset, base)
-    label_with_counts(filterset, counts)
+    label_with_counts(filterset.form, counts)
     results = filterset.qs.order_by(*Sort.ORDER[filterset.sort_order]).select_related("lead_network")
     paginator = CountedPaginator(results, PAGE_SIZE, count=result_count(filterset, filterset.qs))
     page = nearest_page(paginator, request.GET.get("page"))
     rows = list(page.object_list.with_proven())
     query = filterset.search_query
-    highlights = highlighted_summaries([row.pk for row in rows], query) if query and rows else {}
+    highlights = highlighted_text(Innovation, "summary", [row.pk for row in rows], query) if query and rows else {}
     for row in rows:
         row.highlighted_summary = highlights.get(row.pk)
     suggestion = did_you_mean(filterset.form.cleaned_data["q"]) if query and not paginator.count else None
@@ -190,6 +191,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {
         "innovation": innovation,
+        "publications": innovation.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
         "adoptions_by_region": by_region,
         "has_demo_adoptions": any(a.is_demo for _, rows in by_region for a in rows),
         "related": related,
@@ -226,6 +228,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     by_network = [(name, list(rows)) for name, rows in groupby(spread, key=lambda r: r["icb__network__name"])]
     context = {
         "programme": programme,
+        "publications": programme.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
         "clinical_area": ClinicalArea(programme.clinical_area).label,
         "innovations": innovations,
         "spread_by_network": by_network,

@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .forms import SearchForm
 from .models import IntegratedCareBoard, Network, Region
 
 HOME = ("Home", "/")
+RELATED_PUBLICATIONS = 10
 
 
 def _networks_crumb() -> tuple[str, str]:
@@ -42,6 +42,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     icbs = list(network.icbs.select_related("region").order_by("region__name", "short_name"))
     context = {
         "network": network,
+        "publications": network.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
         "icbs": icbs,
         "regions": sorted({icb.region.name for icb in icbs}),
         "breadcrumbs": [HOME, _networks_crumb()],
@@ -62,22 +63,13 @@ def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
     neighbours = (
         IntegratedCareBoard.objects.current().filter(region=icb.region_id).exclude(pk=icb.pk).order_by("short_name")
     )
-    context = {"icb": icb, "neighbours": neighbours, "breadcrumbs": [HOME, _icbs_crumb()]}
+    context = {
+        "icb": icb,
+        "neighbours": neighbours,
+        "publications": icb.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
+        "breadcrumbs": [HOME, _icbs_crumb()],
+    }
     return render(request, "networks/icb_detail.html", context)
-
-
-@require_safe
-def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    context = {"form": form, "breadcrumbs": [HOME]}
-    if not form.is_valid():
-        return render(request, "networks/search.html", context, status=400)
-    query = form.cleaned_data["q"]
-    if query:
-        context["query"] = query
-        context["networks"] = list(Network.objects.search(query))
-        context["icbs"] = list(IntegratedCareBoard.objects.search(query).select_related("network", "region"))
-    return render(request, "networks/search.html", context)
 
 
 OPEN_DATA = {

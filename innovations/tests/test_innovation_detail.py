@@ -15,8 +15,8 @@ def test_it_shows_evidence_guidance_and_adoption_by_region(client, reference_dat
     adopt_in(innovation, list(IntegratedCareBoard.objects.filter(region__slug="midlands")[:3]), AdoptionStatus.PILOTING)
     for n in range(3):
         make_innovation(name=f"Related {n}", clinical_areas=["urology"])
-    # innovation (with proven), guidance, evidence, programmes, adoptions, related, ICB total
-    with django_assert_num_queries(7):
+    # innovation (with proven), guidance, evidence, programmes, adoptions, related, ICB total, publications
+    with django_assert_num_queries(8):
         response = client.get(innovation.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()

@@ -20,8 +20,8 @@ def test_the_detail_shows_innovations_and_spread_by_network(client, reference_da
     innovation = make_innovation(name="Spread one")
     programme = make_programme(name="Spread programme", innovations=[innovation, make_innovation(name="Other one")])
     adopt_in(innovation, list(IntegratedCareBoard.objects.filter(network__code="HI-WM")))
-    # programme, its networks, innovations, spread by ICB, ICB total
-    with django_assert_num_queries(5):
+    # programme, its networks, innovations, spread by ICB, ICB total, publications
+    with django_assert_num_queries(6):
         response = client.get(programme.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()

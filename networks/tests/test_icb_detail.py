@@ -4,8 +4,8 @@ from networks.tests.factories import make_icb
 
 
 def test_it_shows_an_ics_with_its_network_region_and_codes(client, reference_data, django_assert_num_queries):
-    # 1: the ICB with its region and network, 2: the other ICBs in its region
-    with django_assert_num_queries(2):
+    # 1: the ICB with its region and network, 2: the other ICBs in its region, 3: its publications
+    with django_assert_num_queries(3):
         response = client.get("/ics/greater-manchester/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -1,6 +1,6 @@
 def test_it_shows_a_network_with_its_icbs_region_and_licence(client, reference_data, django_assert_num_queries):
-    # 1: the network, 2: its ICBs with their regions
-    with django_assert_num_queries(2):
+    # 1: the network, 2: its ICBs with their regions, 3: its publications
+    with django_assert_num_queries(3):
         response = client.get("/networks/health-innovation-west-midlands/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -2,12 +2,13 @@ from django.core.management.base import BaseCommand
 
 from innovations.services import load_catalogue
 from networks.services import load_reference_data
+from reviews.services import load_publications
 
 
 class Command(BaseCommand):
     help = (
         "Load the reference data: NHS England regions, the 15 networks, the 42 ICBs, the national "
-        "programmes and the innovations they and NICE support. Safe to run again."
+        "programmes, the innovations they and NICE support, and the policy publications. Safe to run again."
     )
 
     def add_arguments(self, parser) -> None:
@@ -20,4 +21,5 @@ class Command(BaseCommand):
     def handle(self, *args, update: bool, **options) -> None:
         networks = load_reference_data(update=update)
         catalogue = load_catalogue(update=update)
-        self.stdout.write(f"Reference data loaded. {networks}; {catalogue}")
+        publications = load_publications(update=update)
+        self.stdout.write(f"Reference data loaded. {networks}; {catalogue}; {publications}")

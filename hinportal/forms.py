@@ -3,8 +3,9 @@ from django import forms
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search networks and integrated care systems",
-        help_text="For example a place, a network's former AHSN name, or an ODS code such as QOP.",
+        label="Search HIN Portal",
+        help_text="Innovations, programmes, publications, networks and integrated care systems. "
+        "For example asthma, Hewitt or an ODS code such as QOP.",
         max_length=200,
         required=False,
         error_messages={"max_length": "Search for 200 characters or fewer (you entered %(show_value)d)."},

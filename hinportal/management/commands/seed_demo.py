@@ -5,11 +5,12 @@ from django.core.management.base import BaseCommand, CommandError
 from innovations.demo import seed_demo
 from innovations.models import Innovation
 from networks.models import IntegratedCareBoard
+from reviews.demo import seed_case_studies
 
 
 class Command(BaseCommand):
     help = (
-        "Replace the demonstration innovations, evidence and adoptions with a deterministic set. "
+        "Replace the demonstration innovations, evidence, adoptions and case studies with a deterministic set. "
         "Every generated row is marked as demonstration data."
     )
 
@@ -30,4 +31,8 @@ class Command(BaseCommand):
             return
         started = time.monotonic()
         result = seed_demo(innovations=innovations, seed=seed)
-        self.stdout.write(f"Demonstration data: {result} (seed {seed}) in {time.monotonic() - started:.1f}s.")
+        case_studies = seed_case_studies(seed=seed, count=max(innovations // 10, 1 if innovations else 0))
+        self.stdout.write(
+            f"Demonstration data: {result}, {case_studies} case studies (seed {seed}) "
+            f"in {time.monotonic() - started:.1f}s."
+        )

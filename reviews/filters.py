@@ -1,0 +1,84 @@
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.db.models.functions import ExtractYear
+
+from hinportal.listing import FacetedFilterSet, cached, group_counts
+from innovations.search import build_query
+from networks.models import Network
+
+from .models import Kind, Publication
+
+
+def year_choices() -> list[tuple[str, str]]:
+    """Years that published records fall in (a bounded list, cached)."""
+    years = cached(
+        "publications:years",
+        lambda: sorted(
+            set(Publication.objects.published().annotate(y=ExtractYear("published_on")).values_list("y", flat=True)),
+            reverse=True,
+        ),
+    )
+    return [(str(year), str(year)) for year in years]
+
+
+class PublicationFilter(FacetedFilterSet):
+    q = django_filters.CharFilter(
+        label="Search publications",
+        help_text="For example Hewitt, inequalities or a network's name.",
+        max_length=200,
+        method="filter_search",
+    )
+    kind = django_filters.MultipleChoiceFilter(label="Kind", choices=Kind.choices, widget=forms.CheckboxSelectMultiple)
+    year = django_filters.MultipleChoiceFilter(
+        label="Year", choices=year_choices, method="filter_year", widget=forms.CheckboxSelectMultiple
+    )
+    network = django_filters.ModelMultipleChoiceFilter(
+        label="Network",
+        field_name="networks__slug",
+        queryset=Network.objects.order_by("name"),
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_network",
+    )
+
+    class Meta:
+        model = Publication
+        fields: list[str] = []
+
+    FACETS = ["kind", "year", "network"]
+
+    @property
+    def search_query(self):
+        return build_query(self.form.cleaned_data.get("q") or "")
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        query = build_query(value)
+        return qs.search(query) if query else qs
+
+    def filter_year(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return qs.filter(published_on__year__in=[int(v) for v in value]) if value else qs
+
+    def filter_network(self, qs: QuerySet, name: str, value: list[Network]) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(pk__in=Publication.networks.through.objects.filter(network__in=value).values("publication"))
+
+
+def _counts(name: str, qs: QuerySet) -> dict:
+    if name == "kind":
+        return group_counts(qs, "kind")
+    if name == "year":
+        return {str(k): v for k, v in group_counts(qs.annotate(year=ExtractYear("published_on")), "year").items()}
+    links = Publication.networks.through.objects.filter(publication__in=qs.values("pk"))
+    return group_counts(links, "network__slug")
+
+
+def facet_counts(filterset: PublicationFilter, base: QuerySet) -> dict[str, dict]:
+    return {
+        name: cached(
+            f"publications:facet:{name}:{filterset.canonical(name)}",
+            lambda n=name: _counts(n, filterset.filter_queryset_except(base, n)),
+        )
+        for name in PublicationFilter.FACETS
+    }

@@ -1,0 +1,113 @@
+import markdown
+import nh3
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchRank, SearchVectorField
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from innovations.choices import Status
+from innovations.models import Innovation, Programme
+from networks.models import IntegratedCareBoard, Network
+
+# What a publication's body may hold once rendered: paragraphs, headings, lists, links and emphasis.
+BODY_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "a", "strong", "em", "blockquote", "br"}
+BODY_ATTRIBUTES = {"a": {"href", "title"}}
+BODY_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_body(text: str) -> SafeString:
+    """Markdown to HTML, then cleaned so that only the formatting above survives: no script, no javascript: links."""
+    html = markdown.markdown(text, output_format="html")
+    cleaned = nh3.clean(
+        html, tags=BODY_TAGS, attributes=BODY_ATTRIBUTES, url_schemes=BODY_URL_SCHEMES, link_rel="noopener noreferrer"
+    )
+    return mark_safe(cleaned)  # noqa: S308 (cleaned by nh3 to the allow-list above)
+
+
+class Kind(models.TextChoices):
+    REVIEW = "review", "Review"
+    REPORT = "report", "Report"
+    PLAN = "plan", "Plan"
+    STRATEGY = "strategy", "Strategy"
+    GUIDANCE = "guidance", "Guidance"
+    CASE_STUDY = "case-study", "Case study"
+    NEWS = "news", "News"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def published(self) -> "PublicationQuerySet":
+        return self.filter(status=Status.PUBLISHED)
+
+    def search(self, query) -> "PublicationQuerySet":
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+
+class Publication(models.Model):
+    title = models.CharField(max_length=250)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    published_on = models.DateField()
+    authors = models.CharField("authors or publisher", max_length=300)
+    summary = models.TextField()
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown: paragraphs, ## headings, lists, [links](https://...) and *emphasis*; "
+        "anything else is removed.",
+    )
+    external_url = models.URLField("external link", blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    networks = models.ManyToManyField(Network, related_name="publications", blank=True)
+    icbs = models.ManyToManyField(
+        IntegratedCareBoard, related_name="publications", blank=True, verbose_name="integrated care boards"
+    )
+    innovations = models.ManyToManyField(Innovation, related_name="publications", blank=True)
+    programmes = models.ManyToManyField(Programme, related_name="publications", blank=True)
+    is_demo = models.BooleanField("demonstration data", default=False)
+    confidence_note = models.CharField(
+        max_length=200, blank=True, help_text="Staff only: where this record came from and what is not yet checked."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept current by a database trigger (migration 0002) on every write.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="publication_search_gin"),
+            models.Index(fields=["status", "-published_on"], name="publication_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:detail", args=[self.slug])
+
+    @property
+    def body_html(self) -> SafeString:
+        return render_body(self.body)
+
+
+class Recommendation(models.Model):
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="As numbered in the publication; leave blank if it is not numbered there."
+    )
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    theme = models.CharField(max_length=100, blank=True)
+    innovations = models.ManyToManyField(Innovation, related_name="recommendations", blank=True)
+    programmes = models.ManyToManyField(Programme, related_name="recommendations", blank=True)
+
+    class Meta:
+        ordering = ["number", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "number"], name="unique_recommendation_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title

@@ -1,0 +1,72 @@
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from hinportal.listing import CountedPaginator, cached, label_with_counts, nearest_page, query_string
+from innovations.models import Innovation, Programme
+from innovations.search import highlighted_text
+
+from .filters import PublicationFilter, facet_counts
+from .models import Publication, Recommendation
+
+PAGE_SIZE = 20
+HOME = ("Home", "/")
+
+
+@require_safe
+def publication_list(request: HttpRequest) -> HttpResponse:
+    base = Publication.objects.published()
+    filterset = PublicationFilter(request.GET, queryset=base)
+    valid = filterset.is_valid()
+    counts = facet_counts(filterset, base)
+    label_with_counts(filterset.form, counts)
+    query = filterset.search_query
+    order = ["-rank", "-published_on"] if query else ["-published_on", "title"]
+    results = filterset.qs.order_by(*order)
+    count = cached(f"publications:count:{filterset.canonical()}", filterset.qs.count)
+    paginator = CountedPaginator(results, PAGE_SIZE, count=count)
+    page = nearest_page(paginator, request.GET.get("page"))
+    rows = list(page.object_list)
+    highlights = highlighted_text(Publication, "summary", [r.pk for r in rows], query) if query and rows else {}
+    for row in rows:
+        row.highlighted_summary = highlights.get(row.pk)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows,
+        "count": count,
+        "query_string": query_string(request),
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "breadcrumbs": [HOME],
+    }
+    return render(request, "reviews/publication_list.html", context, status=200 if valid else 400)
+
+
+@require_safe
+def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    published_innovations = Innovation.objects.published().order_by("name")
+    published_programmes = Programme.objects.published().order_by("name")
+    publication = get_object_or_404(
+        Publication.objects.published().prefetch_related(
+            "networks",
+            "icbs",
+            Prefetch("innovations", queryset=published_innovations),
+            Prefetch("programmes", queryset=published_programmes),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.prefetch_related(
+                    Prefetch("innovations", queryset=published_innovations),
+                    Prefetch("programmes", queryset=published_programmes),
+                ),
+            ),
+        ),
+        slug=slug,
+    )
+    context = {
+        "publication": publication,
+        "body": publication.body_html,
+        "breadcrumbs": [HOME, ("Publications", reverse("reviews:list"))],
+    }
+    return render(request, "reviews/publication_detail.html", context)
