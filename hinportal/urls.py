@@ -10,10 +10,6 @@ from .sitemaps import SITEMAPS
 SITEMAP_INDEX = cache_page(3600)(sitemap_views.index)
 SITEMAP_SECTION = cache_page(3600)(sitemap_views.sitemap)
 
-admin.site.site_header = "HIN Portal administration"
-admin.site.site_title = "HIN Portal admin"
-admin.site.index_title = "Records"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", views.search, name="search"),

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.db import models
 
+from hinportal.admin import WORKFLOW_ACTIONS, ScopedAdmin
+from hinportal.imports import ScopedImportExportMixin
+
 from .models import Adoption, EvidenceItem, Innovation, NiceGuidance, Programme
+from .resources import AdoptionResource, InnovationResource
 
 URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -18,17 +22,19 @@ class EvidenceItemInline(admin.StackedInline):
 
 
 @admin.register(Innovation)
-class InnovationAdmin(admin.ModelAdmin):
+class InnovationAdmin(ScopedImportExportMixin, ScopedAdmin):
+    resource_classes = [InnovationResource]
     list_display = ["name", "category", "stage", "status", "lead_network", "adopted_icb_count", "is_demo", "updated_at"]
     list_filter = ["status", "category", "stage", "is_demo", "lead_network"]
     list_select_related = ["lead_network"]
     search_fields = ["name", "slug", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["lead_network"]
-    readonly_fields = ["adopted_icb_count", "created_at", "updated_at"]
+    readonly_fields = ["adopted_icb_count", "created_at", "updated_at", "status_changed_at", "status_changed_by"]
+    national_only_fields = ("is_demo", "published_at")
     inlines = [NiceGuidanceInline, EvidenceItemInline]
     formfield_overrides = URL_HTTPS
-    show_full_result_count = False
+    actions = WORKFLOW_ACTIONS
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description", "organisation", "website", "lead_network"]}),
         (
@@ -45,26 +51,50 @@ class InnovationAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Publication", {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "status_changed_at",
+                    "status_changed_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
         ("Data source", {"fields": ["confidence_note", "is_demo", "adopted_icb_count"]}),
     ]
 
 
+@admin.register(EvidenceItem)
+class EvidenceItemAdmin(ScopedAdmin):
+    list_display = ["title", "innovation", "kind", "year", "is_demo"]
+    list_filter = ["kind", "is_demo"]
+    list_select_related = ["innovation"]
+    search_fields = ["title", "innovation__name"]
+    autocomplete_fields = ["innovation"]
+    formfield_overrides = URL_HTTPS
+
+
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ScopedAdmin):
     list_display = ["name", "short_name", "scope", "starts_on", "ends_on", "lead_network", "status"]
     list_filter = ["status", "scope", "clinical_area"]
     list_select_related = ["lead_network"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["lead_network", "innovations", "networks"]
+    readonly_fields = ["status_changed_at", "status_changed_by"]
+    actions = WORKFLOW_ACTIONS
 
 
 @admin.register(Adoption)
-class AdoptionAdmin(admin.ModelAdmin):
+class AdoptionAdmin(ScopedImportExportMixin, ScopedAdmin):
+    resource_classes = [AdoptionResource]
     list_display = ["innovation", "icb", "status", "started_on", "ended_on", "patients_reached", "is_demo"]
     list_filter = ["status", "is_demo", "icb__region", "icb"]
     list_select_related = ["innovation", "icb"]
     search_fields = ["innovation__name", "icb__short_name", "icb__ods_code"]
     autocomplete_fields = ["innovation", "icb", "programme"]
-    show_full_result_count = False

@@ -6,7 +6,9 @@ from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from hinportal.workflow import Workflow
 from networks.models import IntegratedCareBoard, Network
 
 from .choices import (
@@ -65,7 +67,7 @@ class InnovationQuerySet(models.QuerySet):
         return self.update(adopted_icb_count=models.functions.Coalesce(models.Subquery(adopted), 0))
 
 
-class Innovation(models.Model):
+class Innovation(Workflow):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField("one-line summary", max_length=300)
@@ -88,7 +90,6 @@ class Innovation(models.Model):
         Network, on_delete=models.PROTECT, related_name="led_innovations", null=True, blank=True
     )
     website = models.URLField(blank=True)
-    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,6 +104,8 @@ class Innovation(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InnovationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector", "adopted_icb_count"])
+    owner_path = "lead_network"
 
     class Meta:
         ordering = ["name"]
@@ -121,12 +124,17 @@ class Innovation(models.Model):
                 name="innovation_published_has_date",
             ),
         ]
+        permissions = [("publish_innovation", "Can publish, unpublish and archive innovations")]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("innovations:detail", args=[self.slug])
+
+    def on_status_change(self) -> None:
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     def get_clinical_areas_display(self) -> list[str]:
         return [ClinicalArea(v).label for v in self.clinical_areas if v in ClinicalArea.values]
@@ -142,6 +150,10 @@ class NiceGuidance(models.Model):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="nice_guidance")
     kind = models.CharField(max_length=3, choices=NiceGuidanceType)
     number = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(9999)])
+
+    history = HistoricalRecords()
+    owner_path = "innovation__lead_network"
+    workflow_parent = "innovation"
 
     class Meta:
         ordering = ["kind", "number"]
@@ -171,6 +183,10 @@ class EvidenceItem(models.Model):
     summary = models.TextField(blank=True)
     is_demo = models.BooleanField("demonstration data", default=False)
 
+    history = HistoricalRecords()
+    owner_path = "innovation__lead_network"
+    workflow_parent = "innovation"
+
     class Meta:
         ordering = ["-year", "title"]
         verbose_name = "evidence item"
@@ -185,7 +201,7 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
-class Programme(models.Model):
+class Programme(Workflow):
     """A national or regional adoption and spread programme delivered through the networks."""
 
     name = models.CharField(max_length=200)
@@ -203,12 +219,13 @@ class Programme(models.Model):
     networks = models.ManyToManyField(
         Network, related_name="programmes", blank=True, verbose_name="networks taking part"
     )
-    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     confidence_note = models.CharField(
         max_length=200, blank=True, help_text="Staff only: what in this record is not yet checked."
     )
 
     objects = ProgrammeQuerySet.as_manager()
+    history = HistoricalRecords()
+    owner_path = "lead_network"
 
     class Meta:
         ordering = ["-starts_on", "name"]
@@ -217,6 +234,7 @@ class Programme(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="programme_ends_after_start"
             ),
         ]
+        permissions = [("publish_programme", "Can publish, unpublish and archive programmes")]
 
     def __str__(self) -> str:
         return self.short_name if self.short_name != self.name else self.name
@@ -237,6 +255,9 @@ class Adoption(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, related_name="adoptions", null=True, blank=True)
     source_note = models.CharField(max_length=300, blank=True)
     is_demo = models.BooleanField("demonstration data", default=False)
+
+    history = HistoricalRecords()
+    owner_path = "icb__network"
 
     class Meta:
         ordering = ["icb__short_name"]

@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import IntegratedCareBoard, Network, Region
+from hinportal.admin import ScopedModelAdmin
+
+from .models import IntegratedCareBoard, Membership, Network, Region
 
 SOURCE_FIELDSET = (
     "Data source",
@@ -14,7 +16,7 @@ SOURCE_FIELDSET = (
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ScopedModelAdmin):
     list_display = ["name", "ons_code", "ods_code", "confidence"]
     list_filter = ["confidence"]
     search_fields = ["name", "ons_code", "ods_code"]
@@ -36,7 +38,7 @@ class IntegratedCareBoardInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(ScopedModelAdmin):
     list_display = ["name", "code", "former_name", "licensed_from", "licensed_until_year", "confidence"]
     list_filter = ["confidence", "licensed_until_year"]
     search_fields = ["name", "code", "former_name"]
@@ -52,7 +54,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntegratedCareBoard)
-class IntegratedCareBoardAdmin(admin.ModelAdmin):
+class IntegratedCareBoardAdmin(ScopedModelAdmin):
     list_display = ["short_name", "ods_code", "ons_code", "region", "network", "valid_from", "valid_to", "confidence"]
     list_filter = ["region", "network", "confidence"]
     list_select_related = ["region", "network"]
@@ -64,3 +66,14 @@ class IntegratedCareBoardAdmin(admin.ModelAdmin):
         ("Validity", {"fields": ["valid_from", "valid_to"]}),
         SOURCE_FIELDSET,
     ]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedModelAdmin):
+    """Who belongs to which network or ICB; national administrators keep it (no owner_path: no one else)."""
+
+    list_display = ["user", "network", "icb"]
+    list_filter = ["network"]
+    list_select_related = ["user", "network", "icb"]
+    search_fields = ["user__username", "user__email", "network__name", "icb__short_name"]
+    autocomplete_fields = ["user", "network", "icb"]

@@ -72,6 +72,7 @@ class Network(ReferenceFact):
     licensed_until_year = models.PositiveSmallIntegerField(default=2028)
 
     objects = NetworkQuerySet.as_manager()
+    owner_path = "pk"
 
     class Meta:
         ordering = ["name"]
@@ -128,6 +129,7 @@ class IntegratedCareBoard(ReferenceFact):
     valid_to = models.DateField(null=True, blank=True)
 
     objects = IntegratedCareBoardQuerySet.as_manager()
+    owner_path = "network"
 
     class Meta:
         ordering = ["short_name"]
@@ -149,3 +151,29 @@ class IntegratedCareBoard(ReferenceFact):
     def is_current(self) -> bool:
         today = timezone.localdate()
         return self.valid_from <= today and (self.valid_to is None or self.valid_to >= today)
+
+
+class Membership(models.Model):
+    """Ties a person to the one network (staff) or ICB (ICS lead) they work for."""
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="membership")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="members", null=True, blank=True)
+    icb = models.ForeignKey(
+        IntegratedCareBoard,
+        on_delete=models.CASCADE,
+        related_name="members",
+        null=True,
+        blank=True,
+        verbose_name="integrated care board",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(network__isnull=False, icb__isnull=True) | Q(network__isnull=True, icb__isnull=False),
+                name="membership_of_one_network_or_one_icb",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.network or self.icb}"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
+from hinportal.admin import WORKFLOW_ACTIONS, ScopedAdmin
+
 from .models import Publication, Recommendation
 
 
@@ -11,19 +13,21 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "published_on", "status", "is_demo", "updated_at"]
+class PublicationAdmin(ScopedAdmin):
+    list_display = ["title", "kind", "published_on", "network", "status", "is_demo", "updated_at"]
     list_filter = ["status", "kind", "is_demo"]
+    list_select_related = ["network"]
     search_fields = ["title", "authors", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["networks", "icbs", "innovations", "programmes"]
+    autocomplete_fields = ["network", "networks", "icbs", "innovations", "programmes"]
+    readonly_fields = ["status_changed_at", "status_changed_by"]
     date_hierarchy = "published_on"
     inlines = [RecommendationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    show_full_result_count = False
+    actions = WORKFLOW_ACTIONS
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "published_on", "authors", "summary", "body", "external_url"]}),
         ("What it concerns", {"fields": ["networks", "icbs", "innovations", "programmes"]}),
-        ("Publication", {"fields": ["status"]}),
+        ("Publication", {"fields": ["network", "status", "status_changed_at", "status_changed_by"]}),
         ("Data source", {"fields": ["confidence_note", "is_demo"]}),
     ]

@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import F
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from simple_history.models import HistoricalRecords
 
+from hinportal.workflow import Workflow
 from innovations.choices import Status
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Network
@@ -44,7 +46,7 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
 
-class Publication(models.Model):
+class Publication(Workflow):
     title = models.CharField(max_length=250)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=12, choices=Kind)
@@ -57,7 +59,15 @@ class Publication(models.Model):
         "anything else is removed.",
     )
     external_url = models.URLField("external link", blank=True)
-    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        related_name="owned_publications",
+        null=True,
+        blank=True,
+        verbose_name="owning network",
+        help_text="The network whose staff keep this record; blank for national records.",
+    )
     networks = models.ManyToManyField(Network, related_name="publications", blank=True)
     icbs = models.ManyToManyField(
         IntegratedCareBoard, related_name="publications", blank=True, verbose_name="integrated care boards"
@@ -73,6 +83,8 @@ class Publication(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+    owner_path = "network"
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -80,6 +92,7 @@ class Publication(models.Model):
             GinIndex(fields=["search_vector"], name="publication_search_gin"),
             models.Index(fields=["status", "-published_on"], name="publication_newest"),
         ]
+        permissions = [("publish_publication", "Can publish, unpublish and archive publications")]
 
     def __str__(self) -> str:
         return self.title
@@ -102,6 +115,9 @@ class Recommendation(models.Model):
     theme = models.CharField(max_length=100, blank=True)
     innovations = models.ManyToManyField(Innovation, related_name="recommendations", blank=True)
     programmes = models.ManyToManyField(Programme, related_name="recommendations", blank=True)
+
+    owner_path = "publication__network"
+    workflow_parent = "publication"
 
     class Meta:
         ordering = ["number", "title"]

@@ -1,0 +1,117 @@
+"""Who may see and change what: the portal's roles, and each record's owning network.
+
+Every model that staff edit names the path from a row to the network that owns it in
+`owner_path` (for example `"icb__network"` on an adoption): that is the one place its access
+rule lives. National administrators see and change everything; network editors and publishers
+see and change what their own network owns; editors change only drafts and records in review,
+publishers also publish, unpublish and archive. ICS leads have no admin access.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.http import HttpRequest
+
+NATIONAL_ADMIN = "National administrator"
+EDITOR = "Network editor"
+PUBLISHER = "Network publisher"
+ICS_LEAD = "ICS lead"
+ROLES = [NATIONAL_ADMIN, EDITOR, PUBLISHER, ICS_LEAD]
+EDITABLE_BY_EDITORS = {"draft", "in-review"}
+
+
+def _roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_portal_roles"):
+        user._portal_roles = set(user.groups.values_list("name", flat=True))
+    return user._portal_roles
+
+
+def is_national_admin(user) -> bool:
+    return user.is_authenticated and user.is_active and (user.is_superuser or NATIONAL_ADMIN in _roles(user))
+
+
+def is_publisher(user) -> bool:
+    return PUBLISHER in _roles(user)
+
+
+def is_network_staff(user) -> bool:
+    return bool(_roles(user) & {EDITOR, PUBLISHER})
+
+
+def staff_network_id(user) -> int | None:
+    """The network a member of its staff belongs to, or None."""
+    if not user.is_authenticated or not is_network_staff(user):
+        return None
+    if not hasattr(user, "_portal_network_id"):
+        membership = getattr(user, "membership", None) if hasattr(user, "membership") else None
+        user._portal_network_id = membership.network_id if membership else None
+    return user._portal_network_id
+
+
+def lead_icb_id(user) -> int | None:
+    """The ICB an ICS lead belongs to, or None."""
+    if not user.is_authenticated or ICS_LEAD not in _roles(user):
+        return None
+    membership = getattr(user, "membership", None) if hasattr(user, "membership") else None
+    return membership.icb_id if membership else None
+
+
+def scope(queryset: models.QuerySet, user) -> models.QuerySet:
+    """The rows of a queryset that this person may see in the admin."""
+    if is_national_admin(user):
+        return queryset
+    network_id = staff_network_id(user)
+    path = getattr(queryset.model, "owner_path", None)
+    if network_id is None or path is None:
+        return queryset.none()
+    return queryset.filter(**{path: network_id})
+
+
+def owner_network_id(obj: models.Model) -> int | None:
+    """The id of the network that owns a record, following its model's owner_path."""
+    path = obj.owner_path
+    if path == "pk":
+        return obj.pk
+    target = obj
+    for step in path.split("__")[:-1]:
+        target = getattr(target, step, None)
+        if target is None:
+            return None
+    return getattr(target, f"{path.split('__')[-1]}_id", None)
+
+
+def owns(user, obj: models.Model) -> bool:
+    network_id = staff_network_id(user)
+    return network_id is not None and owner_network_id(obj) == network_id
+
+
+def workflow_status(obj: models.Model) -> str | None:
+    """The status that governs editing: the record's own, or its parent's for child records."""
+    parent = getattr(obj, "workflow_parent", None)
+    target = getattr(obj, parent) if parent else obj
+    return getattr(target, "status", None)
+
+
+def can_change(user, obj: models.Model) -> bool:
+    if is_national_admin(user):
+        return True
+    if not owns(user, obj):
+        return False
+    status = workflow_status(obj)
+    return status is None or status in EDITABLE_BY_EDITORS or is_publisher(user)
+
+
+def can_publish(user, obj: models.Model) -> bool:
+    return is_national_admin(user) or (is_publisher(user) and owns(user, obj))
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a request came from, for sign-in lock-out: behind our load balancer, the last
+    address it appended to X-Forwarded-For (earlier ones are the client's to forge)."""
+    if settings.BEHIND_PROXY:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR")

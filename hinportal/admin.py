@@ -1,0 +1,158 @@
+"""The staff admin: a site with a landing page per network, and the scoping every model admin shares."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import cached_property
+from simple_history.admin import SimpleHistoryAdmin
+
+from .access import can_change, is_national_admin, owns, scope, staff_network_id
+
+EXACT_COUNT_UP_TO = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts exactly up to ten thousand rows; beyond that, takes PostgreSQL's planner estimate,
+    so that a changelist over 100,000 rows never counts the whole table."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            estimate = int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
+        return estimate if estimate > EXACT_COUNT_UP_TO else queryset.count()
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    """A model admin that shows network staff only what their network owns (hinportal.access),
+    answers 404 for anything else, and limits related choices to the network."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    national_only_fields: tuple[str, ...] = ("is_demo",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scope(super().get_queryset(request), request.user)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Model:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such record, or not one of your network's.")
+        return obj
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is not None and not (is_national_admin(request.user) or owns(request.user, obj)):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_change_permission(request, obj) and (obj is None or can_change(request.user, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or can_change(request.user, obj))
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not is_national_admin(request.user):
+            model_fields = {f.name for f in self.model._meta.fields}
+            fields += [name for name in (*self.national_only_fields, "status") if name in model_fields]
+        return list(dict.fromkeys(fields))
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return self._limit(field, db_field, request)
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        return self._limit(field, db_field, request)
+
+    def _limit(self, field, db_field, request: HttpRequest):
+        if field is not None and hasattr(db_field.related_model, "owner_path"):
+            field.queryset = scope(field.queryset, request.user)
+        return field
+
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+        owner_field = getattr(obj, "owner_path", "")
+        network_id = staff_network_id(request.user)
+        if network_id and "__" not in owner_field and owner_field != "pk" and not getattr(obj, f"{owner_field}_id"):
+            setattr(obj, f"{owner_field}_id", network_id)  # a new record belongs to its author's network
+        if not is_national_admin(request.user) and not owns(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # An action posted for records outside the person's scope is refused as if they did not exist.
+        if request.method == "POST" and "action" in request.POST:
+            selected = set(request.POST.getlist(ACTION_CHECKBOX_NAME))
+            try:
+                found = self.get_queryset(request).filter(pk__in=selected).count()
+            except (ValueError, ValidationError):
+                raise Http404("No such records.") from None
+            if found != len(selected):
+                raise Http404("No such records, or not all of them your network's.")
+        return super().changelist_view(request, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
+        self.get_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+
+class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    """A scoped model admin whose records keep a full history (django-simple-history) that staff
+    can read and restore from."""
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if request.method == "POST" and not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _transition_action(action: str, label: str, permission: str):
+    @admin.action(description=label, permissions=[permission])
+    def run(modeladmin: ScopedAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        done, refused = 0, []
+        for obj in queryset:
+            try:
+                obj.transition(action, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                refused.append(" ".join(getattr(error, "messages", [str(error)])))
+        if done:
+            modeladmin.message_user(request, f"{label}: {done} done.", messages.SUCCESS)
+        for reason in refused:
+            modeladmin.message_user(request, reason, messages.WARNING)
+
+    run.__name__ = action
+    return run
+
+
+WORKFLOW_ACTIONS = [
+    _transition_action("submit", "Submit for review", "change"),
+    _transition_action("return_to_draft", "Return to draft", "change"),
+    _transition_action("publish", "Publish", "publish"),
+    _transition_action("unpublish", "Unpublish (back to draft)", "publish"),
+    _transition_action("archive", "Archive", "publish"),
+]
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = "HIN Portal administration"
+    site_title = "HIN Portal admin"
+    index_title = "Your network's records"
+    index_template = "admin/portal_index.html"
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        from .dashboard import dashboard
+
+        return super().index(request, {**(extra_context or {}), **dashboard(request.user)})

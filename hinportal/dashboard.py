@@ -1,0 +1,31 @@
+"""What a network's staff see first in the admin: drafts awaiting review, recent changes, gaps."""
+
+from django.db.models import Exists, OuterRef
+
+from innovations.choices import Status
+from innovations.models import Adoption, Innovation, Programme
+from networks.models import IntegratedCareBoard
+from reviews.models import Publication
+
+from .access import is_national_admin, scope, staff_network_id
+
+RECENT = 10
+
+
+def dashboard(user) -> dict:
+    if not (is_national_admin(user) or staff_network_id(user)):
+        return {}
+    awaiting = [
+        (model._meta.verbose_name, obj)
+        for model in (Innovation, Programme, Publication)
+        for obj in scope(model.objects.filter(status=Status.IN_REVIEW), user).order_by("-status_changed_at")[:RECENT]
+    ]
+    recent = []
+    for model in (Innovation, Programme, Publication, Adoption):
+        history = scope(model.objects.all(), user).values("pk")
+        rows = model.history.filter(id__in=history).select_related("history_user").order_by("-history_date")[:RECENT]
+        recent += [(model._meta.verbose_name, row) for row in rows]
+    recent.sort(key=lambda pair: pair[1].history_date, reverse=True)
+    adopted = Adoption.objects.filter(icb=OuterRef("pk"))
+    gaps = scope(IntegratedCareBoard.objects.current(), user).filter(~Exists(adopted)).order_by("short_name")
+    return {"awaiting_review": awaiting, "recent_changes": recent[:RECENT], "icbs_without_adoptions": list(gaps)}

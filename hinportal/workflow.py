@@ -1,0 +1,63 @@
+"""Draft, in review, published, archived: the publishing workflow shared by innovations,
+programmes and publications. Transitions check the person's role and record who and when."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils import timezone
+
+from innovations.choices import Status
+
+from .access import can_change, can_publish
+
+# action: (statuses it may start from, the status it leads to, the right it needs, past tense)
+TRANSITIONS = {
+    "submit": ({Status.DRAFT}, Status.IN_REVIEW, "change", "submitted for review"),
+    "return_to_draft": ({Status.IN_REVIEW}, Status.DRAFT, "change", "returned to draft"),
+    "publish": ({Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED}, Status.PUBLISHED, "publish", "published"),
+    "unpublish": ({Status.PUBLISHED}, Status.DRAFT, "publish", "unpublished"),
+    "archive": ({Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED}, Status.ARCHIVED, "publish", "archived"),
+}
+
+
+class Workflow(models.Model):
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    def transition(self, action: str, *, by) -> None:
+        """Move to the status the action leads to, if the person may and the record is in a status it allows."""
+        starts, target, right, done = TRANSITIONS[action]
+        if self.status not in starts:
+            raise ValidationError(f"‘{self}’ is {self.get_status_display().lower()}, so it cannot be {done}.")
+        allowed = can_publish(by, self) if right == "publish" else can_change(by, self)
+        if not allowed:
+            raise PermissionDenied(f"You may not have ‘{self}’ {done}.")
+        self.status = target
+        self.status_changed_at = timezone.now()
+        self.status_changed_by = by
+        self.on_status_change()
+        self.save()
+
+    def on_status_change(self) -> None:
+        """A hook for models that keep more state about publication."""
+
+    def submit_for_review(self, *, by) -> None:
+        self.transition("submit", by=by)
+
+    def return_to_draft(self, *, by) -> None:
+        self.transition("return_to_draft", by=by)
+
+    def publish(self, *, by) -> None:
+        self.transition("publish", by=by)
+
+    def unpublish(self, *, by) -> None:
+        self.transition("unpublish", by=by)
+
+    def archive(self, *, by) -> None:
+        self.transition("archive", by=by)
