@@ -88,3 +88,45 @@ def assert_accessible(page) -> None:
     )
     summary = [f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})" for v in violations]
     assert not summary, f"{page.url}: " + "; ".join(summary)
+
+
+# Permission personas: staff of the record's network (Health Innovation Wessex in the tests),
+# an editor of another network, an ICS lead, a national administrator and an anonymous visitor.
+def make_person(username: str, role: str | None, *, network_code: str | None = None, icb_code: str | None = None):
+    from django.contrib.auth.models import Group, User
+
+    from networks.models import IntegratedCareBoard, Membership, Network
+
+    user = User.objects.create_user(
+        username=username, password="correct horse battery staple", is_staff=role not in (None, "ICS lead")
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if network_code:
+        Membership.objects.create(user=user, network=Network.objects.get(code=network_code))
+    if icb_code:
+        Membership.objects.create(user=user, icb=IntegratedCareBoard.objects.get(ods_code=icb_code))
+    return user
+
+
+@pytest.fixture
+def personas(reference_data) -> dict:
+    return {
+        "national admin": make_person("national", "National administrator"),
+        "editor": make_person("editor", "Network editor", network_code="HI-WESSEX"),
+        "publisher": make_person("publisher", "Network publisher", network_code="HI-WESSEX"),
+        "other editor": make_person("other-editor", "Network editor", network_code="UCLP"),
+        "ICS lead": make_person("ics-lead", "ICS lead", icb_code="QVV"),
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def client_as(client, personas):
+    def sign_in(persona: str):
+        client.logout()
+        if personas[persona] is not None:
+            client.force_login(personas[persona])
+        return client
+
+    return sign_in

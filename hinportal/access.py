@@ -69,6 +69,16 @@ def scope(queryset: models.QuerySet, user) -> models.QuerySet:
     return queryset.filter(**{path: network_id})
 
 
+def choosable(queryset: models.QuerySet, user) -> models.QuerySet:
+    """Records a person may pick when saying what something adopts, spreads or concerns: anything
+    public (published records, reference data) and their own network's drafts."""
+    if is_national_admin(user) or not hasattr(queryset.model, "transition"):
+        return queryset
+    network_id = staff_network_id(user)
+    own = models.Q(**{queryset.model.owner_path: network_id}) if network_id else models.Q(pk__in=[])
+    return queryset.filter(models.Q(status="published") | own)
+
+
 def owner_network_id(obj: models.Model) -> int | None:
     """The id of the network that owns a record, following its model's owner_path."""
     path = obj.owner_path
@@ -91,7 +101,8 @@ def workflow_status(obj: models.Model) -> str | None:
     """The status that governs editing: the record's own, or its parent's for child records."""
     parent = getattr(obj, "workflow_parent", None)
     target = getattr(obj, parent) if parent else obj
-    return getattr(target, "status", None)
+    # Only workflow records (those with transitions) have a publishing status; an adoption's status is not one.
+    return target.status if hasattr(target, "transition") else None
 
 
 def can_change(user, obj: models.Model) -> bool:

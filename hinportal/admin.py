@@ -1,5 +1,6 @@
 """The staff admin: a site with a landing page per network, and the scoping every model admin shares."""
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,10 +8,11 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import can_change, is_national_admin, owns, scope, staff_network_id
+from .access import can_change, choosable, is_national_admin, owns, scope, staff_network_id
 
 EXACT_COUNT_UP_TO = 10_000
 
@@ -36,9 +38,25 @@ class ScopedModelAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     national_only_fields: tuple[str, ...] = ("is_demo",)
+    # Relations that say what a record adopts, spreads or concerns, rather than who owns it:
+    # they offer anything public plus the network's own drafts (access.choosable).
+    public_choice_fields: tuple[str, ...] = ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scope(super().get_queryset(request), request.user)
+        queryset = super().get_queryset(request)
+        if self._autocompleting_a_public_choice(request):
+            return choosable(queryset, request.user)
+        return scope(queryset, request.user)
+
+    def _autocompleting_a_public_choice(self, request: HttpRequest) -> bool:
+        if request.path != reverse("admin:autocomplete"):
+            return False
+        try:
+            source = apps.get_model(request.GET.get("app_label", ""), request.GET.get("model_name", ""))
+        except (LookupError, ValueError):
+            return False
+        source_admin = self.admin_site._registry.get(source)
+        return request.GET.get("field_name") in getattr(source_admin, "public_choice_fields", ())
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Model:
         obj = super().get_object(request, object_id, from_field)
@@ -77,7 +95,11 @@ class ScopedModelAdmin(admin.ModelAdmin):
         return self._limit(field, db_field, request)
 
     def _limit(self, field, db_field, request: HttpRequest):
-        if field is not None and hasattr(db_field.related_model, "owner_path"):
+        if field is None or not hasattr(db_field.related_model, "owner_path"):
+            return field
+        if db_field.name in self.public_choice_fields:
+            field.queryset = choosable(field.queryset, request.user)
+        else:
             field.queryset = scope(field.queryset, request.user)
         return field
 

@@ -86,6 +86,7 @@ class ProgrammeAdmin(ScopedAdmin):
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["lead_network", "innovations", "networks"]
+    public_choice_fields = ("innovations", "networks")
     readonly_fields = ["status_changed_at", "status_changed_by"]
     actions = WORKFLOW_ACTIONS
 
@@ -98,3 +99,4 @@ class AdoptionAdmin(ScopedImportExportMixin, ScopedAdmin):
     list_select_related = ["innovation", "icb"]
     search_fields = ["innovation__name", "icb__short_name", "icb__ods_code"]
     autocomplete_fields = ["innovation", "icb", "programme"]
+    public_choice_fields = ("innovation", "programme")

@@ -6,11 +6,12 @@ from itertools import groupby
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Concat
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from hinportal.access import is_national_admin, owns
 from hinportal.listing import CountedPaginator, label_with_counts, nearest_page, query_string
 from networks.models import IntegratedCareBoard
 
@@ -168,15 +169,35 @@ def innovation_export_json(request: HttpRequest) -> HttpResponse:
     return StreamingHttpResponse(chunks(), content_type="application/json")
 
 
-@require_safe
-def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def _viewable(request: HttpRequest, obj: Innovation | Programme) -> bool:
+    """Published records are public; staff of the owning network (and national administrators) may
+    preview the rest on their public page."""
+    return obj.status == Status.PUBLISHED or is_national_admin(request.user) or owns(request.user, obj)
+
+
+def _get_innovation_for_viewer(request: HttpRequest, slug: str) -> Innovation:
     innovation = get_object_or_404(
-        Innovation.objects.published()
-        .with_proven()
+        Innovation.objects.with_proven()
         .select_related("lead_network")
         .prefetch_related("nice_guidance", "evidence", Prefetch("programmes", queryset=Programme.objects.published())),
         slug=slug,
     )
+    if not _viewable(request, innovation):
+        raise Http404("No such innovation")
+    return innovation
+
+
+def _get_programme_for_viewer(request: HttpRequest, slug: str) -> Programme:
+    queryset = Programme.objects.select_related("lead_network").prefetch_related("networks")
+    programme = get_object_or_404(queryset, slug=slug)
+    if not _viewable(request, programme):
+        raise Http404("No such programme")
+    return programme
+
+
+@require_safe
+def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _get_innovation_for_viewer(request, slug)
     adoptions = (
         Adoption.objects.filter(innovation=innovation)
         .select_related("icb__region", "programme")
@@ -213,9 +234,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = get_object_or_404(
-        Programme.objects.published().select_related("lead_network").prefetch_related("networks"), slug=slug
-    )
+    programme = _get_programme_for_viewer(request, slug)
     innovations = programme.innovations.published().order_by("-adopted_icb_count", "name")
     spread = (
         Adoption.objects.filter(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from hinportal.access import choosable
 from hinportal.admin import WORKFLOW_ACTIONS, ScopedAdmin
 
 from .models import Publication, Recommendation
@@ -11,6 +12,11 @@ class RecommendationInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ["innovations", "programmes"]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        field.queryset = choosable(field.queryset, request.user)  # published, or the network's own drafts
+        return field
+
 
 @admin.register(Publication)
 class PublicationAdmin(ScopedAdmin):
@@ -20,6 +26,7 @@ class PublicationAdmin(ScopedAdmin):
     search_fields = ["title", "authors", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["network", "networks", "icbs", "innovations", "programmes"]
+    public_choice_fields = ("networks", "icbs", "innovations", "programmes")
     readonly_fields = ["status_changed_at", "status_changed_by"]
     date_hierarchy = "published_on"
     inlines = [RecommendationInline]

@@ -1,10 +1,12 @@
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from hinportal.access import is_national_admin, owns
 from hinportal.listing import CountedPaginator, cached, label_with_counts, nearest_page, query_string
+from innovations.choices import Status
 from innovations.models import Innovation, Programme
 from innovations.search import highlighted_text
 
@@ -44,12 +46,23 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/publication_list.html", context, status=200 if valid else 400)
 
 
+def _get_publication_for_viewer(request: HttpRequest, slug: str, queryset) -> Publication:
+    """Published publications are public; the owning network's staff may preview the rest."""
+    publication = get_object_or_404(queryset, slug=slug)
+    allowed = is_national_admin(request.user) or owns(request.user, publication)
+    if publication.status != Status.PUBLISHED and not allowed:
+        raise Http404("No such publication")
+    return publication
+
+
 @require_safe
 def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
     published_innovations = Innovation.objects.published().order_by("name")
     published_programmes = Programme.objects.published().order_by("name")
-    publication = get_object_or_404(
-        Publication.objects.published().prefetch_related(
+    publication = _get_publication_for_viewer(
+        request,
+        slug,
+        Publication.objects.prefetch_related(
             "networks",
             "icbs",
             Prefetch("innovations", queryset=published_innovations),
@@ -62,7 +75,6 @@ def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 ),
             ),
         ),
-        slug=slug,
     )
     context = {
         "publication": publication,
