@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
 from .access import is_national_admin, owns
@@ -91,6 +92,7 @@ class ScopedImportExportMixin(ImportExportMixin):
     """Import and export in the admin: preview, all or nothing, and a 400 when anything is refused."""
 
     import_form_class = LimitedImportForm
+    formats = [base_formats.CSV, base_formats.XLSX]
 
     def import_action(self, request: HttpRequest, **kwargs) -> HttpResponse:
         response = super().import_action(request, **kwargs)

@@ -26,7 +26,7 @@ def change_form_data(response) -> dict:
     form = response.context["adminform"].form
     for name in form.fields:
         _field_data(form.add_prefix(name), form[name], data)
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         formset = inline.formset
         management = formset.management_form
         for name in management.fields:
