@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -80,8 +81,8 @@ class LimitedImportForm(ImportForm):
         upload = self.cleaned_data["import_file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1_048_576:.1f} MB; the largest we accept is "
-                f"{settings.IMPORT_MAX_BYTES // 1_048_576} MB. Split it into smaller files."
+                f"The file is {filesizeformat(upload.size)}; the largest we accept is "
+                f"{filesizeformat(settings.IMPORT_MAX_BYTES)}. Split it into smaller files."
             )
         if upload.size == 0:
             raise forms.ValidationError("The file is empty.")
@@ -93,6 +94,16 @@ class ScopedImportExportMixin(ImportExportMixin):
 
     import_form_class = LimitedImportForm
     formats = [base_formats.CSV, base_formats.XLSX]
+
+    def add_data_read_fail_error_to_form(self, form, error: Exception) -> None:
+        if isinstance(error, UnicodeError):
+            form.add_error(
+                "import_file",
+                "The file could not be read as UTF-8 text. In Excel, use Save As and choose "
+                "‘CSV UTF-8 (Comma delimited)’, or upload the workbook as XLSX.",
+            )
+        else:
+            super().add_data_read_fail_error_to_form(form, error)
 
     def import_action(self, request: HttpRequest, **kwargs) -> HttpResponse:
         response = super().import_action(request, **kwargs)

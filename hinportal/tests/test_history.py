@@ -1,4 +1,3 @@
-
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
 from hinportal.tests.admin_forms import change_form_data
@@ -10,7 +9,10 @@ from networks.models import Network
 
 def wessex_draft() -> Innovation:
     return make_innovation(
-        name="History test", summary="First words.", status=Status.DRAFT, lead_network=Network.objects.get(code="HI-WESSEX")
+        name="History test",
+        summary="First words.",
+        status=Status.DRAFT,
+        lead_network=Network.objects.get(code="HI-WESSEX"),
     )
 
 
