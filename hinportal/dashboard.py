@@ -1,6 +1,7 @@
 """What a network's staff see first in the admin: drafts awaiting review, recent changes, gaps."""
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
 from innovations.choices import Status
 from innovations.models import Adoption, Innovation, Programme
@@ -12,19 +13,36 @@ from .access import is_national_admin, scope, staff_network_id
 RECENT = 10
 
 
+def _label(row) -> str:
+    """A historical record's name, from fields fetched with it (its .instance would query again)."""
+    if hasattr(row, "icb_id"):
+        return f"{row.innovation.name} in {row.icb.short_name}"
+    return getattr(row, "name", None) or getattr(row, "title", "")
+
+
 def dashboard(user) -> dict:
     if not (is_national_admin(user) or staff_network_id(user)):
         return {}
     awaiting = [
-        (model._meta.verbose_name, obj)
+        (
+            model._meta.verbose_name,
+            obj,
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk]),
+        )
         for model in (Innovation, Programme, Publication)
         for obj in scope(model.objects.filter(status=Status.IN_REVIEW), user).order_by("-status_changed_at")[:RECENT]
     ]
     recent = []
+    # What each kind of record needs to name itself, fetched with it.
+    related = {Adoption: ["innovation", "icb"]}
     for model in (Innovation, Programme, Publication, Adoption):
         history = scope(model.objects.all(), user).values("pk")
-        rows = model.history.filter(id__in=history).select_related("history_user").order_by("-history_date")[:RECENT]
-        recent += [(model._meta.verbose_name, row) for row in rows]
+        rows = (
+            model.history.filter(id__in=history)
+            .select_related("history_user", *related.get(model, []))
+            .order_by("-history_date")[:RECENT]
+        )
+        recent += [(model._meta.verbose_name, row, _label(row)) for row in rows]
     recent.sort(key=lambda pair: pair[1].history_date, reverse=True)
     adopted = Adoption.objects.filter(icb=OuterRef("pk"))
     gaps = scope(IntegratedCareBoard.objects.current(), user).filter(~Exists(adopted)).order_by("short_name")

@@ -1,0 +1,43 @@
+import pytest
+
+from innovations.choices import Status
+from innovations.models import Programme
+from innovations.tests.factories import make_innovation, make_programme
+from networks.models import Network
+from reviews.tests.factories import make_publication
+
+
+def wessex() -> Network:
+    return Network.objects.get(code="HI-WESSEX")
+
+
+def drafts() -> list:
+    innovation = make_innovation(name="Draft innovation", status=Status.DRAFT, lead_network=wessex())
+    programme = make_programme(name="Draft programme", status=Status.DRAFT)
+    Programme.objects.filter(pk=programme.pk).update(lead_network=wessex())
+    publication = make_publication(title="Draft publication", status=Status.DRAFT)
+    publication.network = wessex()
+    publication.save()
+    return [innovation, programme, publication]
+
+
+@pytest.mark.parametrize("persona", ["editor", "publisher", "national admin"])
+def test_owning_staff_preview_drafts_on_their_public_page(client_as, persona):
+    for record in drafts():
+        response = client_as(persona).get(record.get_absolute_url())
+        assert response.status_code == 200
+        assert "Preview: draft" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["other editor", "ICS lead", "anonymous"])
+def test_nobody_else_sees_a_draft(client_as, persona):
+    for record in drafts():
+        assert client_as(persona).get(record.get_absolute_url()).status_code == 404
+
+
+def test_drafts_never_reach_public_lists_even_for_staff(client_as):
+    drafts()
+    client = client_as("editor")
+    assert "Draft innovation" not in client.get("/innovations/").content.decode()
+    assert "Draft programme" not in client.get("/programmes/").content.decode()
+    assert "Draft publication" not in client.get("/publications/").content.decode()
