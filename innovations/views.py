@@ -13,8 +13,10 @@ from django.views.decorators.http import require_safe
 
 from hinportal.access import is_national_admin, owns
 from hinportal.listing import CountedPaginator, label_with_counts, nearest_page, query_string
+from networks.hexmap import hex_map
 from networks.models import IntegratedCareBoard
 
+from .adoption_stats import chart_for, map_by_status
 from .choices import ADOPTED, ClinicalArea, Status
 from .filters import InnovationFilter, Sort, facet_counts, result_count
 from .models import Adoption, Innovation, Programme
@@ -22,6 +24,7 @@ from .search import did_you_mean, highlighted_text
 from .summary import describe_search
 
 PAGE_SIZE = 20
+PROGRAMME_LEGEND = [("none", "None of its innovations adopted"), ("adopted", "At least one adopted or embedded")]
 RELATED_PUBLICATIONS = 10
 HOME = ("Home", "/")
 EXPORT_FIELDS = [
@@ -204,6 +207,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("icb__region__name", "icb__short_name")
     )
     by_region = [(region, list(rows)) for region, rows in groupby(adoptions, key=lambda a: a.icb.region)]
+    icbs = list(IntegratedCareBoard.objects.current().order_by("short_name"))
     related = (
         Innovation.objects.published()
         .filter(clinical_areas__overlap=innovation.clinical_areas)
@@ -216,7 +220,9 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "adoptions_by_region": by_region,
         "has_demo_adoptions": any(a.is_demo for _, rows in by_region for a in rows),
         "related": related,
-        "icb_total": IntegratedCareBoard.objects.current().count(),
+        "icb_total": len(icbs),
+        "adoption_map": map_by_status(icbs, {a.icb_id: a.status for _, rows in by_region for a in rows}),
+        "adoption_chart": chart_for(Adoption.objects.filter(innovation=innovation)),
         "breadcrumbs": [HOME, ("Innovations", reverse("innovations:list"))],
     }
     return render(request, "innovations/innovation_detail.html", context)
@@ -245,6 +251,8 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("icb__network__name", "icb__short_name")
     )
     by_network = [(name, list(rows)) for name, rows in groupby(spread, key=lambda r: r["icb__network__name"])]
+    reached = {row["icb__slug"] for _, rows in by_network for row in rows}
+    icbs = list(IntegratedCareBoard.objects.current().order_by("short_name"))
     context = {
         "programme": programme,
         "publications": programme.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
@@ -252,7 +260,11 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "innovations": innovations,
         "spread_by_network": by_network,
         "icbs_reached": sum(len(rows) for _, rows in by_network),
-        "icb_total": IntegratedCareBoard.objects.current().count(),
+        "icb_total": len(icbs),
+        "adoption_map": hex_map(icbs, lambda icb: "adopted" if icb.slug in reached else "none", PROGRAMME_LEGEND),
+        "adoption_chart": chart_for(
+            Adoption.objects.filter(innovation__programmes=programme, innovation__status=Status.PUBLISHED)
+        ),
         "breadcrumbs": [HOME, ("Programmes", reverse("innovations:programme_list"))],
     }
     return render(request, "innovations/programme_detail.html", context)

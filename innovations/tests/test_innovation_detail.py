@@ -15,8 +15,9 @@ def test_it_shows_evidence_guidance_and_adoption_by_region(client, reference_dat
     adopt_in(innovation, list(IntegratedCareBoard.objects.filter(region__slug="midlands")[:3]), AdoptionStatus.PILOTING)
     for n in range(3):
         make_innovation(name=f"Related {n}", clinical_areas=["urology"])
-    # innovation (with proven), guidance, evidence, programmes, adoptions, related, ICB total, publications
-    with django_assert_num_queries(8):
+    # innovation (with proven), guidance, evidence, programmes, adoptions, related, the ICBs for the map,
+    # publications, adoptions per quarter
+    with django_assert_num_queries(9):
         response = client.get(innovation.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -31,6 +32,9 @@ def test_it_shows_evidence_guidance_and_adoption_by_region(client, reference_dat
     assert "Related 0" in html
     assert "Demonstration record" in html
     assert "These adoption records are generated for demonstration" in html
+    assert html.count('class="app-hexmap__tile app-hexmap__tile--embedded"') == 5 + 1  # London's five, and the legend
+    assert "<title>North Central London (QMJ): Embedded</title>" in html
+    assert "<title>2023 Q1: 5</title>" in html  # the chart: five ICBs adopting in the first quarter of 2023
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED])

@@ -20,8 +20,8 @@ def test_the_detail_shows_innovations_and_spread_by_network(client, reference_da
     innovation = make_innovation(name="Spread one")
     programme = make_programme(name="Spread programme", innovations=[innovation, make_innovation(name="Other one")])
     adopt_in(innovation, list(IntegratedCareBoard.objects.filter(network__code="HI-WM")))
-    # programme, its networks, innovations, spread by ICB, ICB total, publications
-    with django_assert_num_queries(6):
+    # programme, its networks, innovations, spread by ICB, the ICBs for the map, publications, adoptions per quarter
+    with django_assert_num_queries(7):
         response = client.get(programme.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
@@ -29,6 +29,7 @@ def test_the_detail_shows_innovations_and_spread_by_network(client, reference_da
     assert "Spread: adopted in 6 of 42 integrated care systems" in html
     assert "Health Innovation West Midlands" in html
     assert "Black Country" in html
+    assert html.count("app-hexmap__tile--adopted") == 6 + 1  # six tiles and the legend swatch
 
 
 def test_draft_and_unknown_programmes_are_not_found(client, db):

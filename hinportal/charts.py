@@ -1,0 +1,58 @@
+"""Server-drawn SVG charts, each with its data for a table beside it."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 40, 30, 10
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+    tick: bool
+
+
+@dataclass
+class BarChart:
+    bars: list[Bar]
+    maximum: int
+    width: int = WIDTH
+    height: int = HEIGHT
+    baseline: int = HEIGHT - BOTTOM
+    left: int = LEFT
+
+
+def quarterly(counts: Counter) -> BarChart | None:
+    """A bar for each quarter, from the first with any to the last; counts maps (year, quarter) to n."""
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    quarters = []
+    year, q = first
+    while (year, q) <= last:
+        quarters.append((year, q))
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    maximum = max(counts.values())
+    slot = (WIDTH - LEFT) / len(quarters)
+    plot = HEIGHT - BOTTOM - TOP
+    bars = []
+    for index, (year, q) in enumerate(quarters):
+        value = counts.get((year, q), 0)
+        height = plot * value / maximum
+        bars.append(
+            Bar(
+                label=f"{year} Q{q}",
+                value=value,
+                x=round(LEFT + index * slot + slot * 0.1, 1),
+                y=round(HEIGHT - BOTTOM - height, 1),
+                width=round(slot * 0.8, 1),
+                height=round(height, 1),
+                tick=q == 1 or index == 0,
+            )
+        )
+    return BarChart(bars=bars, maximum=maximum)

@@ -1,0 +1,104 @@
+"""Adoption figures across ICBs, for maps, comparisons and gap lists: computed in the database,
+cached for a few minutes because each one groups every adoption."""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import ExtractQuarter, ExtractYear
+
+from hinportal.charts import BarChart, quarterly
+from hinportal.listing import cached
+from networks.hexmap import HexMap, hex_map
+from networks.models import IntegratedCareBoard
+
+from .choices import ADOPTED, AdoptionStatus
+from .models import Adoption, Innovation
+
+STATUS_LEGEND = [("none", "Not recorded")] + [(s.value, s.label) for s in AdoptionStatus]
+BINS = [
+    ("few", "Fewer than 10", 10),
+    ("some", "10 to 49", 50),
+    ("many", "50 to 199", 200),
+    ("most", "200 or more", None),
+]
+
+
+def adoption_totals() -> dict[int, dict[str, int]]:
+    """For every ICB, how many innovations it has at each adoption status."""
+
+    def compute() -> dict[int, dict[str, int]]:
+        totals: dict[int, dict[str, int]] = defaultdict(dict)
+        rows = Adoption.objects.filter(innovation__status="published").values_list("icb", "status")
+        for icb, status, n in rows.annotate(n=Count("pk")).values_list("icb", "status", "n").order_by():
+            totals[icb][status] = n
+        return dict(totals)
+
+    return cached("adoption:totals", compute)
+
+
+def adopted_count(totals: dict[int, dict[str, int]], icb_id: int) -> int:
+    return sum(totals.get(icb_id, {}).get(status, 0) for status in ADOPTED)
+
+
+def comparison(icb: IntegratedCareBoard, icbs: list[IntegratedCareBoard]) -> list[dict]:
+    """This ICB's count at each status beside the average ICB in its region and in England."""
+    totals = adoption_totals()
+    region = [i.pk for i in icbs if i.region_id == icb.region_id]
+    rows = []
+    for status in AdoptionStatus:
+
+        def average(ids: list[int], status: str = status.value) -> float:
+            return sum(totals.get(i, {}).get(status, 0) for i in ids) / len(ids) if ids else 0
+
+        rows.append(
+            {
+                "status": status.label,
+                "here": totals.get(icb.pk, {}).get(status.value, 0),
+                "region": average(region),
+                "england": average([i.pk for i in icbs]),
+            }
+        )
+    return rows
+
+
+def map_by_status(icbs: list[IntegratedCareBoard], statuses: dict[int, str]) -> HexMap:
+    return hex_map(icbs, lambda icb: statuses.get(icb.pk, "none"), STATUS_LEGEND)
+
+
+def map_by_reach(icbs: list[IntegratedCareBoard], highlight: IntegratedCareBoard) -> HexMap:
+    totals = adoption_totals()
+
+    def bin_of(icb: IntegratedCareBoard) -> str:
+        n = adopted_count(totals, icb.pk)
+        return next(key for key, _, limit in BINS if limit is None or n < limit)
+
+    return hex_map(icbs, bin_of, [(key, label) for key, label, _ in BINS], highlight=highlight.pk)
+
+
+def chart_for(adoptions: QuerySet) -> BarChart | None:
+    """ICBs starting to adopt per quarter, grouped in the database."""
+    rows = (
+        adoptions.filter(status__in=ADOPTED)
+        .annotate(year=ExtractYear("started_on"), quarter=ExtractQuarter("started_on"))
+        .values_list("year", "quarter")
+        .annotate(n=Count("pk"))
+        .values_list("year", "quarter", "n")
+        .order_by()
+    )
+    return quarterly(Counter({(year, quarter): n for year, quarter, n in rows}))
+
+
+def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> list[int]:
+    """The ranked ids of proven innovations this ICB has not adopted, with the filters applied."""
+
+    def compute() -> list[int]:
+        queryset = Innovation.objects.proven_elsewhere(icb)
+        if filters.get("clinical_area"):
+            queryset = queryset.filter(clinical_areas__overlap=filters["clinical_area"])
+        if filters.get("category"):
+            queryset = queryset.filter(category__in=filters["category"])
+        if filters.get("core20"):
+            queryset = queryset.filter(core20plus5__overlap=filters["core20"])
+        return list(queryset.values_list("pk", flat=True))
+
+    return cached(f"gaps:{icb.pk}:{key}", compute)
