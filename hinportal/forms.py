@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 
 
 class SearchForm(forms.Form):
@@ -14,3 +15,12 @@ class SearchForm(forms.Form):
     def clean_q(self) -> str:
         # Collapse runs of whitespace so that a pasted query matches as typed.
         return " ".join(self.cleaned_data["q"].split())
+
+
+class NhsAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form with the portal's words."""
+
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account is not active: ask your network's portal administrator.",
+    }

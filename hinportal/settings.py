@@ -104,6 +104,10 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
+LOGIN_URL = "account:sign_in"
+LOGIN_REDIRECT_URL = "innovations:workspace_home"
+LOGOUT_REDIRECT_URL = "networks:home"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -13,6 +13,7 @@ SITEMAP_SECTION = cache_page(3600)(sitemap_views.sitemap)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("search/", views.search, name="search"),
+    path("account/", include("hinportal.account_urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

@@ -72,7 +72,10 @@ def map_by_reach(icbs: list[IntegratedCareBoard], highlight: IntegratedCareBoard
         n = adopted_count(totals, icb.pk)
         return next(key for key, _, limit in BINS if limit is None or n < limit)
 
-    return hex_map(icbs, bin_of, [(key, label) for key, label, _ in BINS], highlight=highlight.pk)
+    def describe(icb: IntegratedCareBoard) -> str:
+        return f"{adopted_count(totals, icb.pk)} adopted or embedded"
+
+    return hex_map(icbs, bin_of, [(key, label) for key, label, _ in BINS], highlight=highlight.pk, describe=describe)
 
 
 def chart_for(adoptions: QuerySet) -> BarChart | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, views, workspace
 
 app_name = "innovations"
 
@@ -12,4 +12,15 @@ urlpatterns = [
     path("innovations/<slug:slug>/", views.innovation_detail, name="detail"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
+    path("ics/<slug:slug>/proven-elsewhere/", workspace.proven_elsewhere, name="proven_elsewhere"),
+    path("workspace/", workspace.workspace_home, name="workspace_home"),
+    path("ics/<slug:slug>/workspace/", workspace.workspace, name="workspace"),
+    path("ics/<slug:slug>/workspace/shortlists/", workspace.shortlist_create, name="shortlist_create"),
+    path("ics/<slug:slug>/workspace/submit/", workspace.submit_innovation, name="submit"),
+    path("shortlists/<int:pk>/", workspace.shortlist_detail, name="shortlist"),
+    path("shortlists/<int:pk>/add/", workspace.shortlist_add, name="shortlist_add"),
+    path("shortlists/<int:pk>/items/<int:item_pk>/", workspace.shortlist_item_update, name="shortlist_item"),
+    path("shortlists/<int:pk>/lock/", workspace.shortlist_lock, name="shortlist_lock"),
+    path("shortlists/<int:pk>/export.<str:extension>", workspace.shortlist_export, name="shortlist_export"),
+    path("shortlists/<int:pk>/print/", workspace.shortlist_print, name="shortlist_print"),
 ]

@@ -50,8 +50,8 @@ def _points(column: int, row: int) -> str:
     return " ".join(f"{cx + RADIUS * math.cos(a):.1f},{cy + RADIUS * math.sin(a):.1f}" for a in corners)
 
 
-def hex_map(icbs, classify, legend: list[tuple[str, str]], highlight: int | None = None) -> HexMap:
-    """Tiles for the given ICBs; classify(icb) gives each tile's legend key."""
+def hex_map(icbs, classify, legend: list[tuple[str, str]], highlight: int | None = None, describe=None) -> HexMap:
+    """Tiles for the given ICBs; classify(icb) gives each tile's legend key, describe(icb) its words."""
     labels = dict(legend)
     tiles = []
     for icb in icbs:
@@ -64,7 +64,7 @@ def hex_map(icbs, classify, legend: list[tuple[str, str]], highlight: int | None
                 name=icb.short_name,
                 url=icb.get_absolute_url(),
                 key=key,
-                label=labels[key],
+                label=describe(icb) if describe else labels[key],
                 points=_points(*LAYOUT[icb.ods_code]),
                 highlighted=icb.pk == highlight,
             )

@@ -1,0 +1,109 @@
+from django import forms
+from django.utils.text import slugify
+
+from .choices import CareSetting, Category, ClinicalArea, Core20Plus5, Stage
+from .models import Innovation, ShortlistItem
+
+
+class ProvenElsewhereFilterForm(forms.Form):
+    clinical_area = forms.MultipleChoiceField(
+        label="Clinical area", choices=ClinicalArea.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    category = forms.MultipleChoiceField(
+        label="Category", choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    core20 = forms.MultipleChoiceField(
+        label="Core20PLUS5", choices=Core20Plus5.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class ShortlistForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the shortlist", max_length=120, help_text="For example: Board paper, March 2027."
+    )
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class ShortlistAddForm(forms.Form):
+    innovation = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ShortlistNoteForm(forms.ModelForm):
+    class Meta:
+        model = ShortlistItem
+        fields = ["note"]
+        labels = {"note": "Note for the board"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class LocalInnovationForm(forms.ModelForm):
+    """An ICS lead's own innovation, submitted to the network that covers their system."""
+
+    clinical_areas = forms.MultipleChoiceField(
+        label="Clinical areas",
+        choices=ClinicalArea.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one clinical area."},
+    )
+    care_settings = forms.MultipleChoiceField(
+        label="Care settings",
+        choices=CareSetting.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one care setting."},
+    )
+    website = forms.URLField(label="Website (optional)", required=False, assume_scheme="https")
+    core20plus5 = forms.MultipleChoiceField(
+        label="Core20PLUS5 focus (optional)",
+        choices=Core20Plus5.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Innovation
+        fields = [
+            "name",
+            "summary",
+            "description",
+            "organisation",
+            "category",
+            "clinical_areas",
+            "care_settings",
+            "core20plus5",
+            "stage",
+            "website",
+        ]
+        labels = {
+            "name": "Name of the innovation",
+            "summary": "Summary in one sentence",
+            "description": "What it does, for whom, and what changed",
+            "organisation": "Who developed it (optional)",
+            "website": "Website (optional)",
+        }
+        help_texts = {
+            "summary": "Up to 300 characters. This is what people see in search results.",
+            "description": "Include any evaluation or outcomes you have measured.",
+        }
+        error_messages = {
+            "name": {"required": "Enter the name of the innovation."},
+            "summary": {"required": "Enter a one-sentence summary."},
+            "category": {"required": "Choose a category."},
+        }
+        widgets = {"stage": forms.RadioSelect, "category": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["description"].required = True
+        self.fields["description"].error_messages["required"] = "Describe what it does and for whom."
+        self.fields["stage"].choices = Stage.choices
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not slugify(name):
+            raise forms.ValidationError("Enter a name with at least one letter or number.")
+        return name

@@ -1,0 +1,340 @@
+"""The ICS lead's workspace: what their system has adopted, what is proven elsewhere but not yet
+here, shortlists for a board paper, and submitting their own innovations to the national pool."""
+
+import csv
+import hashlib
+import io
+import json
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST, require_safe
+
+from hinportal.access import is_national_admin, is_network_staff, lead_icb_id
+from hinportal.listing import nearest_page, query_string
+from networks.models import IntegratedCareBoard
+
+from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
+from .choices import ADOPTED, AdoptionStatus, Status
+from .forms import LocalInnovationForm, ProvenElsewhereFilterForm, ShortlistAddForm, ShortlistForm, ShortlistNoteForm
+from .models import Adoption, Innovation, Shortlist, ShortlistItem
+
+PAGE_SIZE = 20
+
+
+def _get_icb(slug: str) -> IntegratedCareBoard:
+    return get_object_or_404(IntegratedCareBoard.objects.select_related("region", "network"), slug=slug)
+
+
+def _get_icb_for_lead(request: HttpRequest, slug: str) -> IntegratedCareBoard:
+    """The ICB whose workspace this is, if the person is one of its leads; otherwise 404."""
+    icb = _get_icb(slug)
+    if lead_icb_id(request.user) != icb.pk:
+        raise Http404("No such workspace")
+    return icb
+
+
+def _get_shortlist_for_lead(request: HttpRequest, pk: int) -> Shortlist:
+    shortlist = get_object_or_404(Shortlist.objects.select_related("icb", "locked_by"), pk=pk)
+    if lead_icb_id(request.user) != shortlist.icb_id:
+        raise Http404("No such shortlist")
+    return shortlist
+
+
+def why_listed(innovation: Innovation) -> str:
+    """For example: adopted or embedded in 14 ICSs, 4 in your region; NICE MTG58."""
+    reach = f"adopted or embedded in {innovation.adopted_icb_count} ICSs, {innovation.region_adopted} in your region"
+    codes = [g.code for g in innovation.nice_guidance.all()]
+    if codes:
+        return f"{reach}; NICE {', '.join(codes)}"
+    return f"{reach}; real-world evaluation"
+
+
+def proven_elsewhere_page(request: HttpRequest, icb: IntegratedCareBoard, form: ProvenElsewhereFilterForm) -> dict:
+    """One page of the ICB's gap list, ranked, each row saying why it is listed."""
+    filters = form.cleaned_data if form.is_valid() else {}
+    key = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()
+    ids = proven_elsewhere_ids(icb, filters, key)
+    page = nearest_page(Paginator(ids, PAGE_SIZE), request.GET.get("page"))
+    rows = {
+        row.pk: row
+        for row in Innovation.objects.proven_elsewhere(icb)
+        .filter(pk__in=list(page.object_list))
+        .select_related("lead_network")
+        .prefetch_related("nice_guidance")
+    }
+    ordered = [rows[pk] for pk in page.object_list if pk in rows]
+    for row in ordered:
+        row.why = why_listed(row)
+    return {"gap_page": page, "gaps": ordered, "gap_total": len(ids)}
+
+
+@require_safe
+def proven_elsewhere(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public: proven innovations this ICS has not adopted, with filters; its leads can shortlist them."""
+    icb = _get_icb(slug)
+    form = ProvenElsewhereFilterForm(request.GET)
+    valid = form.is_valid()
+    context = {
+        "icb": icb,
+        "form": form,
+        "query_string": query_string(request),
+        "is_lead": lead_icb_id(request.user) == icb.pk,
+        "breadcrumbs": [
+            ("Home", "/"),
+            ("Integrated care systems", reverse("networks:icb_list")),
+            (icb.short_name, icb.get_absolute_url()),
+        ],
+        **proven_elsewhere_page(request, icb, form),
+    }
+    if context["is_lead"]:
+        context["shortlists"] = list(icb.shortlists.filter(locked_at__isnull=True))
+    page = context["gap_page"]
+    context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return render(request, "innovations/proven_elsewhere.html", context, status=200 if valid else 400)
+
+
+@login_required
+@require_safe
+def workspace_home(request: HttpRequest) -> HttpResponse:
+    """Where signing in lands: an ICS lead's workspace, or the admin for network staff."""
+    icb_id = lead_icb_id(request.user)
+    if icb_id:
+        return redirect("innovations:workspace", IntegratedCareBoard.objects.get(pk=icb_id).slug)
+    if is_network_staff(request.user) or is_national_admin(request.user):
+        return redirect("admin:index")
+    raise Http404("Your account is not tied to an integrated care board yet: ask your network to set it up.")
+
+
+@login_required
+@require_safe
+def workspace(request: HttpRequest, slug: str) -> HttpResponse:
+    icb = _get_icb_for_lead(request, slug)
+    status = request.GET.get("status") if request.GET.get("status") in AdoptionStatus.values else None
+    adoptions = Adoption.objects.filter(icb=icb, innovation__status=Status.PUBLISHED)
+    adoptions = adoptions.filter(status=status) if status else adoptions.filter(status__in=ADOPTED)
+    adoptions = adoptions.select_related("innovation").order_by("-started_on", "innovation__name")
+    adopted_page = nearest_page(Paginator(adoptions, 50), request.GET.get("page"))
+    icbs = list(IntegratedCareBoard.objects.current())
+    totals = adoption_totals().get(icb.pk, {})
+    form = ProvenElsewhereFilterForm({})
+    context = {
+        "icb": icb,
+        "status": status,
+        "status_counts": [(s, totals.get(s.value, 0)) for s in AdoptionStatus],
+        "adopted_page": adopted_page,
+        "comparison": comparison(icb, icbs),
+        "shortlists": list(icb.shortlists.order_by("-created_at")),
+        "shortlist_form": ShortlistForm(),
+        "submissions": list(Innovation.objects.filter(submitted_by_icb=icb).order_by("-created_at")),
+        **proven_elsewhere_page(request, icb, form),
+    }
+    return render(request, "innovations/workspace.html", context)
+
+
+@login_required
+@require_POST
+def shortlist_create(request: HttpRequest, slug: str) -> HttpResponse:
+    icb = _get_icb_for_lead(request, slug)
+    form = ShortlistForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                shortlist = Shortlist.objects.create(icb=icb, name=form.cleaned_data["name"], created_by=request.user)
+        except IntegrityError:
+            form.add_error("name", "You already have a shortlist with this name.")
+        else:
+            messages.success(request, f"Shortlist ‘{shortlist.name}’ created.")
+            return redirect(shortlist)
+    return render(request, "innovations/shortlist_form.html", {"icb": icb, "form": form}, status=400)
+
+
+@login_required
+@require_safe
+def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shortlist = _get_shortlist_for_lead(request, pk)
+    items = list(shortlist.items.select_related("innovation").order_by("added_at", "pk"))
+    for item in items:
+        item.form = ShortlistNoteForm(instance=item, prefix=f"item-{item.pk}")
+    context = {"shortlist": shortlist, "items": items, "icb": shortlist.icb}
+    return render(request, "innovations/shortlist_detail.html", context)
+
+
+def _refused(request: HttpRequest, shortlist: Shortlist, error: ValidationError) -> HttpResponse:
+    context = {"shortlist": shortlist, "icb": shortlist.icb, "message": " ".join(error.messages)}
+    return render(request, "innovations/shortlist_refused.html", context, status=409)
+
+
+@login_required
+@require_POST
+def shortlist_add(request: HttpRequest, pk: int) -> HttpResponse:
+    shortlist = _get_shortlist_for_lead(request, pk)
+    form = ShortlistAddForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, shortlist, ValidationError("Choose an innovation to add."))
+    innovation = get_object_or_404(Innovation.objects.published(), pk=form.cleaned_data["innovation"])
+    try:
+        shortlist.check_unlocked()
+    except ValidationError as error:
+        return _refused(request, shortlist, error)
+    _, created = ShortlistItem.objects.get_or_create(
+        shortlist=shortlist, innovation=innovation, defaults={"note": form.cleaned_data["note"]}
+    )
+    messages.success(request, f"‘{innovation.name}’ {'added to' if created else 'is already on'} ‘{shortlist.name}’.")
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else shortlist)
+
+
+@login_required
+@require_POST
+def shortlist_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    shortlist = _get_shortlist_for_lead(request, pk)
+    item = get_object_or_404(shortlist.items, pk=item_pk)
+    try:
+        shortlist.check_unlocked()
+    except ValidationError as error:
+        return _refused(request, shortlist, error)
+    if "remove" in request.POST:
+        item.delete()
+        messages.success(request, f"‘{item.innovation.name}’ removed.")
+        return redirect(shortlist)
+    form = ShortlistNoteForm(request.POST, instance=item, prefix=f"item-{item.pk}")
+    if not form.is_valid():
+        item.form = form
+        context = {"shortlist": shortlist, "items": [item], "icb": shortlist.icb}
+        return render(request, "innovations/shortlist_detail.html", context, status=400)
+    form.save()
+    messages.success(request, "Note saved.")
+    return redirect(shortlist)
+
+
+@login_required
+@require_POST
+def shortlist_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    shortlist = _get_shortlist_for_lead(request, pk)
+    try:
+        shortlist.lock(by=request.user)
+    except ValidationError as error:
+        return _refused(request, shortlist, error)
+    messages.success(request, f"‘{shortlist.name}’ is locked: it keeps the innovations as they are today.")
+    return redirect(shortlist)
+
+
+EXPORT_COLUMNS = ["innovation", "summary", "stage", "adopted in ICSs", "proven", "NICE guidance", "note", "link"]
+
+
+def _export_rows(request: HttpRequest, shortlist: Shortlist) -> list[list]:
+    """Locked lists export their snapshot; open ones export the innovations as they are now."""
+    items = list(shortlist.items.select_related("innovation").prefetch_related("innovation__nice_guidance"))
+    proven = set(
+        Innovation.objects.filter(pk__in=[i.innovation_id for i in items]).proven().values_list("pk", flat=True)
+    )
+    rows = []
+    for item in items:
+        innovation = item.innovation
+        data = item.snapshot or {
+            "name": innovation.name,
+            "summary": innovation.summary,
+            "stage": innovation.get_stage_display(),
+            "adopted_icb_count": innovation.adopted_icb_count,
+            "proven": innovation.pk in proven,
+            "nice_guidance": [g.code for g in innovation.nice_guidance.all()],
+            "url": innovation.get_absolute_url(),
+        }
+        rows.append(
+            [
+                data["name"],
+                data["summary"],
+                data["stage"],
+                data["adopted_icb_count"],
+                "yes" if data["proven"] else "no",
+                "; ".join(data["nice_guidance"]),
+                item.note,
+                request.build_absolute_uri(data["url"]),
+            ]
+        )
+    return rows
+
+
+def _filename(shortlist: Shortlist, extension: str) -> str:
+    return f"{slugify(shortlist.icb.short_name)}-{slugify(shortlist.name) or 'shortlist'}.{extension}"
+
+
+@login_required
+@require_safe
+def shortlist_export(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
+    shortlist = _get_shortlist_for_lead(request, pk)
+    if extension not in ("csv", "xlsx"):
+        raise Http404("Shortlists export as CSV or XLSX")
+    rows = _export_rows(request, shortlist)
+    if extension == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        # A spreadsheet must not run text as a formula.
+        writer.writerows([[f"'{v}" if str(v).startswith(("=", "+", "-", "@")) else v for v in row] for row in rows])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Shortlist"
+        sheet.append(EXPORT_COLUMNS)
+        for row in rows:
+            sheet.append([f"'{v}" if str(v).startswith(("=", "+", "-", "@")) else v for v in row])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(shortlist, extension)}"'
+    return response
+
+
+@login_required
+@require_safe
+def shortlist_print(request: HttpRequest, pk: int) -> HttpResponse:
+    shortlist = _get_shortlist_for_lead(request, pk)
+    context = {
+        "shortlist": shortlist,
+        "icb": shortlist.icb,
+        "rows": _export_rows(request, shortlist),
+        "printed_on": timezone.localdate(),
+    }
+    return render(request, "innovations/shortlist_print.html", context)
+
+
+@login_required
+def submit_innovation(request: HttpRequest, slug: str) -> HttpResponse:
+    icb = _get_icb_for_lead(request, slug)
+    form = LocalInnovationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        innovation = form.save(commit=False)
+        innovation.slug = _unique_slug(innovation.name)
+        innovation.status = Status.IN_REVIEW
+        innovation.status_changed_at = timezone.now()
+        innovation.status_changed_by = request.user
+        innovation.lead_network = icb.network
+        innovation.submitted_by_icb = icb
+        innovation.submitted_by = request.user
+        innovation.full_clean()
+        innovation.save()
+        messages.success(request, f"‘{innovation.name}’ is with {icb.network.name} for review.")
+        return redirect("innovations:workspace", icb.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "innovations/submission_form.html", {"icb": icb, "form": form}, status=status)
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:180]
+    slug, n = base, 2
+    while Innovation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
