@@ -1,0 +1,202 @@
+import re
+
+import pytest
+from django.core import mail
+
+from conftest import make_person
+from innovations.choices import AdoptionStatus, EvidenceType
+from innovations.models import Innovation
+from innovations.tests.factories import adopt_in, make_evidence, make_guidance, make_innovation
+from networks.models import IntegratedCareBoard
+
+WORKSPACE = "/ics/dorset/workspace/"
+GAPS = "/ics/dorset/proven-elsewhere/"
+
+
+def icbs(*codes: str) -> list[IntegratedCareBoard]:
+    return list(IntegratedCareBoard.objects.filter(ods_code__in=codes))
+
+
+def listed(html: str) -> list[str]:
+    return re.findall(r'<h3 class="nhsuk-heading-s nhsuk-u-margin-bottom-2"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_a_lead_signs_in_and_lands_on_their_workspace(client, personas):
+    response = client.post(
+        "/account/sign-in/", {"username": "ics-lead", "password": "correct horse battery staple"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == WORKSPACE
+    assert "<h1>Dorset</h1>" in response.content.decode()
+    response = client.post("/account/sign-out/", follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert client.get(WORKSPACE).status_code == 302
+
+
+def test_a_wrong_password_is_refused_with_a_clear_message(client, personas):
+    response = client.post("/account/sign-in/", {"username": "ics-lead", "password": "nope"})
+    assert response.status_code == 200
+    assert "Enter a correct username and password." in response.content.decode()
+    assert 'value="ics-lead"' in response.content.decode()
+
+
+def test_password_reset_by_email_works(client, personas):
+    lead = personas["ICS lead"]
+    lead.email = "lead@dorset.example"
+    lead.save()
+    client.post("/account/password-reset/", {"email": "lead@dorset.example"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    new = {"new_password1": "a much longer new passphrase", "new_password2": "a much longer new passphrase"}
+    response = client.post(form_page.redirect_chain[-1][0], new, follow=True)
+    assert "Your password has been changed" in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.check_password("a much longer new passphrase")
+
+
+@pytest.mark.parametrize("persona", ["other editor", "editor", "national admin"])
+def test_only_the_icbs_own_leads_see_its_workspace(client_as, persona):
+    assert client_as(persona).get(WORKSPACE).status_code == 404
+
+
+def test_another_icbs_lead_sees_404(client, personas):
+    other = make_person("manchester-lead", "ICS lead", icb_code="QOP")
+    client.force_login(other)
+    assert client.get(WORKSPACE).status_code == 404
+    assert client.get("/ics/greater-manchester/workspace/").status_code == 200
+
+
+def test_anonymous_visitors_are_asked_to_sign_in(client, personas):
+    response = client.get(WORKSPACE)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/sign-in/")
+
+
+def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(client_as, django_assert_num_queries):
+    here = make_innovation(name="Already here")
+    adopt_in(here, icbs("QVV"), AdoptionStatus.EMBEDDED)
+    for n in range(3):
+        proven = make_innovation(name=f"Proven {n}")
+        make_guidance(innovation=proven)
+        adopt_in(proven, icbs("QRL", "QOP", "QYG"))
+    client = client_as("ICS lead")
+    client.get(WORKSPACE)
+    # session, user, roles, membership, the ICB, adoptions page, every ICB, totals (cached), shortlists,
+    # submissions, gap ids (cached), gap page with NICE codes
+    with django_assert_num_queries(12):
+        response = client.get(WORKSPACE)
+    html = response.content.decode()
+    assert "Already here" in html
+    assert "Embedded: 1" in html
+    assert "Average in South West" in html
+    assert "3 proven innovations not adopted here" in html
+    assert "adopted or embedded in 3 ICSs, 0 in your region; NICE MTG58" in html
+
+
+def test_the_gap_list_holds_only_proven_innovations_not_adopted_here_ranked(client, personas):
+    wide = make_innovation(name="Wide")
+    make_evidence(innovation=wide, kind=EvidenceType.REAL_WORLD)
+    adopt_in(wide, icbs("QOP", "QYG", "QE1", "QHM"))
+    regional = make_innovation(name="Regional")
+    make_guidance(innovation=regional)
+    adopt_in(regional, icbs("QRL", "QSL", "QJK"))  # Hampshire (South East); Somerset, Devon (South West, as Dorset)
+    national = make_innovation(name="National")
+    make_guidance(innovation=national)
+    adopt_in(national, icbs("QOP", "QYG", "QE1"))
+    adopted_here = make_innovation(name="Adopted here")
+    make_guidance(innovation=adopted_here)
+    adopt_in(adopted_here, icbs("QOP", "QYG", "QE1", "QVV"))
+    unproven = make_innovation(name="Unproven")
+    adopt_in(unproven, icbs("QOP", "QYG", "QE1", "QHM", "QRL"))
+    piloting = make_innovation(name="Only piloting elsewhere")
+    make_guidance(innovation=piloting)
+    adopt_in(piloting, icbs("QOP", "QYG", "QE1"), AdoptionStatus.PILOTING)
+    response = client.get(GAPS)
+    assert response.status_code == 200
+    # Most ICBs first; then, at 3 each, more in Dorset's region first.
+    assert listed(response.content.decode()) == ["Wide", "Regional", "National"]
+    assert "adopted or embedded in 3 ICSs, 2 in your region; NICE MTG58" in response.content.decode()
+
+
+def test_the_gap_list_filters_by_clinical_area_category_and_core20(client, personas):
+    for name, area, category, core20 in [
+        ("Lungs", "respiratory", "digital", ["chronic-respiratory-disease"]),
+        ("Heart", "cardiovascular", "medical-device", []),
+    ]:
+        innovation = make_innovation(name=name, clinical_areas=[area], category=category, core20plus5=core20)
+        make_guidance(innovation=innovation)
+        adopt_in(innovation, icbs("QOP", "QYG", "QE1"))
+    assert listed(client.get(GAPS, {"clinical_area": "respiratory"}).content.decode()) == ["Lungs"]
+    assert listed(client.get(GAPS, {"category": "medical-device"}).content.decode()) == ["Heart"]
+    assert listed(client.get(GAPS, {"core20": "chronic-respiratory-disease"}).content.decode()) == ["Lungs"]
+    bad = client.get(GAPS, {"category": "spaceship"})
+    assert bad.status_code == 400
+    assert "spaceship is not one of the available choices" in bad.content.decode()
+
+
+def test_the_public_sees_the_gap_list_but_not_the_shortlist_buttons(client, client_as, personas):
+    innovation = make_innovation(name="Proven")
+    make_guidance(innovation=innovation)
+    adopt_in(innovation, icbs("QOP", "QYG", "QE1"))
+    lead = client_as("ICS lead")
+    lead.post("/ics/dorset/workspace/shortlists/", {"name": "Board"})
+    assert "Add to ‘Board’" in lead.get(GAPS).content.decode()
+    lead.logout()
+    assert "Add to" not in client.get(GAPS).content.decode()
+    assert "Proven" in client.get(GAPS).content.decode()
+
+
+def test_a_submission_lands_in_the_covering_networks_review_queue(client_as):
+    client = client_as("ICS lead")
+    data = {
+        "name": "Dorset falls service",
+        "summary": "Fewer falls at home.",
+        "description": "A team that visits.",
+        "organisation": "",
+        "category": "model-of-care",
+        "clinical_areas": ["frailty"],
+        "care_settings": ["community"],
+        "stage": "evidence",
+        "website": "",
+    }
+    response = client.post("/ics/dorset/workspace/submit/", data)
+    assert response.status_code == 302
+    innovation = Innovation.objects.get(name="Dorset falls service")
+    assert innovation.status == "in-review"
+    assert innovation.lead_network.code == "HI-WESSEX"
+    assert innovation.submitted_by_icb.ods_code == "QVV"
+    assert innovation.history.first().history_user.username == "ics-lead"
+    assert "Dorset falls service" in client.get(WORKSPACE).content.decode()
+    assert client_as("anonymous").get(innovation.get_absolute_url()).status_code == 404
+    awaiting = client_as("publisher").get("/admin/").content.decode()
+    assert "Dorset falls service" in awaiting[awaiting.index('id="awaiting-review"') :]
+    other = client_as("other editor").get("/admin/").content.decode()
+    assert "Dorset falls service" not in other
+
+
+def test_a_rejected_submission_keeps_what_was_typed(client_as):
+    response = client_as("ICS lead").post(
+        "/ics/dorset/workspace/submit/",
+        {
+            "name": "Half done",
+            "summary": "",
+            "description": "",
+            "category": "",
+            "stage": "evidence",
+            "website": "not a url",
+            "clinical_areas": ["frailty"],
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    for message in (
+        "Enter a one-sentence summary.",
+        "Choose a category.",
+        "Choose at least one care setting.",
+        "Enter a valid URL.",
+    ):
+        assert message in html
+    assert 'value="Half done"' in html
+    assert 'value="frailty" checked' in html
+    assert not Innovation.objects.filter(name="Half done").exists()

@@ -1,0 +1,66 @@
+import pytest
+
+from conftest import assert_accessible, make_person
+from innovations.models import Shortlist
+from innovations.tests.factories import adopt_in, make_guidance, make_innovation
+from networks.models import IntegratedCareBoard
+from networks.services import load_reference_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def lead(transactional_db):
+    load_reference_data()
+    elsewhere = list(IntegratedCareBoard.objects.filter(ods_code__in=["QOP", "QYG", "QE1"]))
+    for name in ("Falls prevention app", "Virtual ward for COPD", "Sepsis alert"):
+        innovation = make_innovation(name=name)
+        make_guidance(innovation=innovation)
+        adopt_in(innovation, elsewhere)
+    return make_person("ics-lead", "ICS lead", icb_code="QVV")
+
+
+def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page):
+    page.goto("/")
+    page.get_by_role("link", name="Sign in", exact=True).click()
+    assert_accessible(page)
+    page.get_by_label("Username").fill("ics-lead")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/ics/dorset/workspace/")
+    assert_accessible(page)
+
+    page.get_by_label("Name of the shortlist").fill("Board, March")
+    page.get_by_role("button", name="Create shortlist").click()
+    page.wait_for_url("**/shortlists/*/")
+    assert_accessible(page)
+
+    page.goto("/ics/dorset/proven-elsewhere/")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Falls prevention app").click()
+    assert page.get_by_text("‘Falls prevention app’ added to ‘Board, March’.").count() == 1
+    assert_accessible(page)  # with the confirmation banner
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sepsis alert").click()
+    page.goto(Shortlist.objects.get().get_absolute_url())
+    assert page.get_by_role("heading", level=2, name="Falls prevention app").count() == 1
+    page.get_by_label("Note for the board").first.fill("Costed at £20k a year")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save note for Falls prevention app").click()
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lock the shortlist").click()
+    assert page.get_by_text("can no longer change").count() == 1
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as CSV").click()
+    assert download.value.suggested_filename == "dorset-board-march.csv"
+    page.get_by_role("link", name="Print view for a board paper").click()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("link", name="Sign in", exact=True).count() == 1
+    assert Shortlist.objects.get().items.count() == 2
