@@ -151,3 +151,12 @@ def test_the_add_buttons_carry_a_csrf_token_that_works(personas, proven):
     )
     assert response.status_code == 302
     assert shortlist.items.count() == 1
+
+
+def test_the_print_view_runs_fixed_queries(lead, proven, django_assert_num_queries):
+    shortlist = create(lead)
+    for innovation in proven:
+        lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": innovation.pk})
+    # session, user, roles, membership, the shortlist, its items, their NICE codes, which are proven
+    with django_assert_num_queries(8):
+        assert lead.get(f"/shortlists/{shortlist.pk}/print/").status_code == 200

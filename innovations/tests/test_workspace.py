@@ -200,3 +200,27 @@ def test_a_rejected_submission_keeps_what_was_typed(client_as):
     assert 'value="Half done"' in html
     assert 'value="frailty" checked' in html
     assert not Innovation.objects.filter(name="Half done").exists()
+
+
+def test_the_gap_page_runs_the_same_queries_with_more_rows(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_proven(n: int) -> None:
+        innovation = make_innovation(name=f"Proven {n}")
+        make_guidance(innovation=innovation)
+        adopt_in(innovation, icbs("QOP", "QYG", "QE1"))
+
+    def count_queries() -> int:
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(GAPS).status_code == 200
+        return len(context.captured_queries)
+
+    add_proven(0)
+    few = count_queries()
+    for n in range(1, 25):
+        add_proven(n)
+    assert count_queries() == few  # the ICB, the gap ids, one page of rows with their NICE codes
