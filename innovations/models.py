@@ -387,26 +387,21 @@ class Shortlist(models.Model):
         if self.is_locked:
             raise ValidationError(f"‘{self.name}’ was locked on {self.locked_at:%d %B %Y} and can no longer change.")
 
+    def entries(self) -> list[tuple["ShortlistItem", dict]]:
+        """Each item with what it shows: its snapshot once locked, the innovation as it is now before."""
+        items = list(self.items.select_related("innovation").prefetch_related("innovation__nice_guidance"))
+        ids = [item.innovation_id for item in items]
+        proven = set(Innovation.objects.filter(pk__in=ids).proven().values_list("pk", flat=True))
+        return [(item, item.snapshot or item.describe(proven=item.innovation_id in proven)) for item in items]
+
     def lock(self, *, by) -> None:
         """Freeze the list: each item keeps what its innovation looked like now."""
         self.check_unlocked()
         now = timezone.now()
-        items = list(self.items.select_related("innovation").prefetch_related("innovation__nice_guidance"))
-        proven = set(
-            Innovation.objects.filter(pk__in=[i.innovation_id for i in items]).proven().values_list("pk", flat=True)
-        )
-        for item in items:
-            innovation = item.innovation
-            item.snapshot = {
-                "name": innovation.name,
-                "summary": innovation.summary,
-                "stage": innovation.get_stage_display(),
-                "adopted_icb_count": innovation.adopted_icb_count,
-                "proven": innovation.pk in proven,
-                "nice_guidance": [g.code for g in innovation.nice_guidance.all()],
-                "url": innovation.get_absolute_url(),
-                "taken_at": now.isoformat(),
-            }
+        items = []
+        for item, current in self.entries():
+            item.snapshot = {**current, "taken_at": now.isoformat()}
+            items.append(item)
         ShortlistItem.objects.bulk_update(items, ["snapshot"])
         self.locked_at, self.locked_by = now, by
         self.save(update_fields=["locked_at", "locked_by"])
@@ -427,3 +422,16 @@ class ShortlistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.innovation} on {self.shortlist}"
+
+    def describe(self, *, proven: bool) -> dict:
+        """The innovation as it is now, in the shape a locked shortlist keeps it."""
+        innovation = self.innovation
+        return {
+            "name": innovation.name,
+            "summary": innovation.summary,
+            "stage": innovation.get_stage_display(),
+            "adopted_icb_count": innovation.adopted_icb_count,
+            "proven": proven,
+            "nice_guidance": [g.code for g in innovation.nice_guidance.all()],
+            "url": innovation.get_absolute_url(),
+        }

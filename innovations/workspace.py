@@ -233,22 +233,8 @@ EXPORT_COLUMNS = ["innovation", "summary", "stage", "adopted in ICSs", "proven",
 
 def _export_rows(request: HttpRequest, shortlist: Shortlist) -> list[list]:
     """Locked lists export their snapshot; open ones export the innovations as they are now."""
-    items = list(shortlist.items.select_related("innovation").prefetch_related("innovation__nice_guidance"))
-    proven = set(
-        Innovation.objects.filter(pk__in=[i.innovation_id for i in items]).proven().values_list("pk", flat=True)
-    )
     rows = []
-    for item in items:
-        innovation = item.innovation
-        data = item.snapshot or {
-            "name": innovation.name,
-            "summary": innovation.summary,
-            "stage": innovation.get_stage_display(),
-            "adopted_icb_count": innovation.adopted_icb_count,
-            "proven": innovation.pk in proven,
-            "nice_guidance": [g.code for g in innovation.nice_guidance.all()],
-            "url": innovation.get_absolute_url(),
-        }
+    for item, data in shortlist.entries():
         rows.append(
             [
                 data["name"],
