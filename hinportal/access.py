@@ -105,6 +105,12 @@ def workflow_status(obj: models.Model) -> str | None:
     return target.status if hasattr(target, "transition") else None
 
 
+def can_preview(user, obj: models.Model) -> bool:
+    """Published records are public; the owning network's staff and national administrators may
+    also see the rest on their public page."""
+    return obj.status == "published" or is_national_admin(user) or owns(user, obj)
+
+
 def can_change(user, obj: models.Model) -> bool:
     if is_national_admin(user):
         return True

@@ -8,10 +8,10 @@ from innovations.filters import InnovationFilter, Sort, result_count
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Network
 from reviews.filters import PublicationFilter
+from reviews.filters import result_count as publication_count
 from reviews.models import Publication
 
 from .forms import SearchForm
-from .listing import cached
 
 TOP = 5
 
@@ -37,7 +37,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "innovation_count": result_count(innovations, innovations.qs),
             "innovations": innovations.qs.order_by(*Sort.ORDER[Sort.RELEVANCE])[:TOP],
-            "publication_count": cached(f"publications:count:{publications.canonical()}", publications.qs.count),
+            "publication_count": publication_count(publications),
             "publications": publications.qs.order_by("-rank", "-published_on")[:TOP],
             "programmes": list(Programme.objects.published().filter(programme_match)),
             "networks": list(Network.objects.search(query)),

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.access import is_national_admin, owns
+from hinportal.access import can_preview
 from hinportal.listing import CountedPaginator, label_with_counts, nearest_page, query_string
 from networks.hexmap import hex_map
 from networks.models import IntegratedCareBoard
@@ -172,12 +172,6 @@ def innovation_export_json(request: HttpRequest) -> HttpResponse:
     return StreamingHttpResponse(chunks(), content_type="application/json")
 
 
-def _viewable(request: HttpRequest, obj: Innovation | Programme) -> bool:
-    """Published records are public; staff of the owning network (and national administrators) may
-    preview the rest on their public page."""
-    return obj.status == Status.PUBLISHED or is_national_admin(request.user) or owns(request.user, obj)
-
-
 def _get_innovation_for_viewer(request: HttpRequest, slug: str) -> Innovation:
     innovation = get_object_or_404(
         Innovation.objects.with_proven()
@@ -185,7 +179,7 @@ def _get_innovation_for_viewer(request: HttpRequest, slug: str) -> Innovation:
         .prefetch_related("nice_guidance", "evidence", Prefetch("programmes", queryset=Programme.objects.published())),
         slug=slug,
     )
-    if not _viewable(request, innovation):
+    if not can_preview(request.user, innovation):
         raise Http404("No such innovation")
     return innovation
 
@@ -193,7 +187,7 @@ def _get_innovation_for_viewer(request: HttpRequest, slug: str) -> Innovation:
 def _get_programme_for_viewer(request: HttpRequest, slug: str) -> Programme:
     queryset = Programme.objects.select_related("lead_network").prefetch_related("networks")
     programme = get_object_or_404(queryset, slug=slug)
-    if not _viewable(request, programme):
+    if not can_preview(request.user, programme):
         raise Http404("No such programme")
     return programme
 

@@ -74,6 +74,11 @@ def _counts(name: str, qs: QuerySet) -> dict:
     return group_counts(links, "network__slug")
 
 
+def result_count(filterset: PublicationFilter) -> int:
+    """How many publications match, cached like the facet counts."""
+    return cached(f"publications:count:{filterset.canonical()}", filterset.qs.count)
+
+
 def facet_counts(filterset: PublicationFilter, base: QuerySet) -> dict[str, dict]:
     return {
         name: cached(

@@ -4,13 +4,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.access import is_national_admin, owns
-from hinportal.listing import CountedPaginator, cached, label_with_counts, nearest_page, query_string
-from innovations.choices import Status
+from hinportal.access import can_preview
+from hinportal.listing import CountedPaginator, label_with_counts, nearest_page, query_string
 from innovations.models import Innovation, Programme
 from innovations.search import highlighted_text
 
-from .filters import PublicationFilter, facet_counts
+from .filters import PublicationFilter, facet_counts, result_count
 from .models import Publication, Recommendation
 
 PAGE_SIZE = 20
@@ -27,7 +26,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     query = filterset.search_query
     order = ["-rank", "-published_on"] if query else ["-published_on", "title"]
     results = filterset.qs.order_by(*order)
-    count = cached(f"publications:count:{filterset.canonical()}", filterset.qs.count)
+    count = result_count(filterset)
     paginator = CountedPaginator(results, PAGE_SIZE, count=count)
     page = nearest_page(paginator, request.GET.get("page"))
     rows = list(page.object_list)
@@ -49,8 +48,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 def _get_publication_for_viewer(request: HttpRequest, slug: str, queryset) -> Publication:
     """Published publications are public; the owning network's staff may preview the rest."""
     publication = get_object_or_404(queryset, slug=slug)
-    allowed = is_national_admin(request.user) or owns(request.user, publication)
-    if publication.status != Status.PUBLISHED and not allowed:
+    if not can_preview(request.user, publication):
         raise Http404("No such publication")
     return publication
 
