@@ -81,7 +81,9 @@ def choosable(queryset: models.QuerySet, user) -> models.QuerySet:
 
 def owner_network_id(obj: models.Model) -> int | None:
     """The id of the network that owns a record, following its model's owner_path."""
-    path = obj.owner_path
+    path = getattr(obj, "owner_path", None)
+    if path is None:
+        return None  # a record no network owns (memberships): national administrators keep it
     if path == "pk":
         return obj.pk
     target = obj

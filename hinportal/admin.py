@@ -1,20 +1,25 @@
 """The staff admin: a site with a landing page per network, and the scoping every model admin shares."""
 
+import re
+
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import IntegerField, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import can_change, choosable, is_national_admin, owns, scope, staff_network_id
+from .forms import StaffAuthenticationForm
 
 EXACT_COUNT_UP_TO = 10_000
+# A row id in a URL: digits that fit in a bigint, so that a forged id is a 404 and not a database error.
+ROW_ID = re.compile(r"[0-9]{1,18}")
 
 
 class EstimatedCountPaginator(Paginator):
@@ -24,7 +29,10 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        sql, params = queryset.query.sql_with_params()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # a queryset that can hold no rows (.none()) has no SQL to explain
+            return 0
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             estimate = int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
@@ -59,6 +67,9 @@ class ScopedModelAdmin(admin.ModelAdmin):
         return request.GET.get("field_name") in getattr(source_admin, "public_choice_fields", ())
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Model:
+        numeric = isinstance(self.model._meta.pk, IntegerField)
+        if from_field is None and numeric and not ROW_ID.fullmatch(str(object_id)):
+            raise Http404("No such record.")  # not a number PostgreSQL could hold as an id
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404("No such record, or not one of your network's.")
@@ -104,11 +115,18 @@ class ScopedModelAdmin(admin.ModelAdmin):
         return field
 
     def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+        """Every form save passes can_change twice: as the record stands in the database, and as it
+        would stand after the save (so no save can move a record out of the person's reach)."""
         owner_field = getattr(obj, "owner_path", "")
         network_id = staff_network_id(request.user)
         if network_id and "__" not in owner_field and owner_field != "pk" and not getattr(obj, f"{owner_field}_id"):
             setattr(obj, f"{owner_field}_id", network_id)  # a new record belongs to its author's network
-        if not is_national_admin(request.user) and not owns(request.user, obj):
+        if change:
+            current = type(obj)._default_manager.get(pk=obj.pk)
+            if not can_change(request.user, current):
+                raise PermissionDenied
+            keep_fields_outside_the_form(obj, current, form)
+        if not can_change(request.user, obj):
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
@@ -117,11 +135,16 @@ class ScopedModelAdmin(admin.ModelAdmin):
         if request.method == "POST" and "action" in request.POST:
             selected = set(request.POST.getlist(ACTION_CHECKBOX_NAME))
             try:
-                found = self.get_queryset(request).filter(pk__in=selected).count()
+                records = list(self.get_queryset(request).filter(pk__in=selected))
             except (ValueError, ValidationError):
                 raise Http404("No such records.") from None
-            if found != len(selected):
+            if len(records) != len(selected):
                 raise Http404("No such records, or not all of them your network's.")
+            # Django's bulk delete asks only whether the person may delete this kind of record.
+            if request.POST["action"] == "delete_selected" and not all(
+                self.has_delete_permission(request, record) for record in records
+            ):
+                raise PermissionDenied("Some of these records are published or archived: ask a publisher.")
         return super().changelist_view(request, extra_context)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
@@ -129,11 +152,27 @@ class ScopedModelAdmin(admin.ModelAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
+def keep_fields_outside_the_form(obj: Model, current: Model, form) -> None:
+    """Give a record being saved the stored value of every field its form does not edit.
+
+    For a normal change this changes nothing. Reverting to an earlier version starts from the
+    historical row, so without this a revert would also restore what the form never offered:
+    the publishing status (publishing without review), counts kept by triggers, who changed it.
+    """
+    editable = set(form.fields) if form is not None else set()
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name in editable:
+            continue
+        setattr(obj, field.attname, getattr(current, field.attname))
+
+
 class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     """A scoped model admin whose records keep a full history (django-simple-history) that staff
     can read and restore from."""
 
     def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+        if not ROW_ID.fullmatch(version_id):
+            raise Http404("No such version.")
         obj = self.get_object(request, object_id)
         if request.method == "POST" and not self.has_change_permission(request, obj):
             raise PermissionDenied
@@ -173,6 +212,14 @@ class PortalAdminSite(admin.AdminSite):
     site_title = "HIN Portal admin"
     index_title = "Your network's records"
     index_template = "admin/portal_index.html"
+    login_form = StaffAuthenticationForm
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        response = super().login(request, extra_context)
+        form = getattr(response, "context_data", {}).get("form")
+        if getattr(form, "throttled", False):
+            response.status_code = 429
+        return response
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         from .dashboard import dashboard
