@@ -11,6 +11,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
 from .access import is_national_admin, owns
+from .text import spreadsheet_row
 
 # Text that a spreadsheet would run as a formula (CSV injection) is refused, not imported.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,6 +75,9 @@ class ScopedResource(resources.ModelResource):
 
     def set_owner(self, instance, user) -> None:
         """Give a new record its importer's network, where the model keeps its owner directly."""
+
+    def export_resource(self, instance, selected_fields=None, **kwargs) -> list:
+        return spreadsheet_row(super().export_resource(instance, selected_fields, **kwargs))
 
 
 class LimitedImportForm(ImportForm):

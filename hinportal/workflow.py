@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from innovations.choices import Status
 
+from . import fields
 from .access import can_change, can_publish
 
 # action: (statuses it may start from, the status it leads to, the right it needs, past tense)
@@ -21,7 +22,7 @@ TRANSITIONS = {
 
 
 class Workflow(models.Model):
-    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    status = fields.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"

@@ -1,7 +1,8 @@
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+
+from hinportal.feeds import PlainTextAtomFeed
 
 from .filters import InnovationFilter
 from .models import Innovation
@@ -13,7 +14,7 @@ FEED_SIZE = 50
 class InnovationFeed(Feed):
     """The newest innovations matching the same query string as the catalogue page."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def get_object(self, request: HttpRequest) -> InnovationFilter:
         filterset = InnovationFilter(request.GET, queryset=Innovation.objects.published())

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from hinportal import fields
 from hinportal.workflow import Workflow
 from networks.models import IntegratedCareBoard, Network
 
@@ -100,22 +101,22 @@ class InnovationQuerySet(models.QuerySet):
 
 
 class Innovation(Workflow):
-    name = models.CharField(max_length=200)
+    name = fields.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    summary = models.CharField("one-line summary", max_length=300)
-    description = models.TextField(blank=True)
-    organisation = models.CharField("innovator", max_length=200, blank=True)
-    category = models.CharField(max_length=30, choices=Category)
-    clinical_areas = ArrayField(models.CharField(max_length=40, choices=ClinicalArea), default=list, blank=True)
-    care_settings = ArrayField(models.CharField(max_length=40, choices=CareSetting), default=list, blank=True)
+    summary = fields.CharField("one-line summary", max_length=300)
+    description = fields.TextField(blank=True)
+    organisation = fields.CharField("innovator", max_length=200, blank=True)
+    category = fields.CharField(max_length=30, choices=Category)
+    clinical_areas = ArrayField(fields.CharField(max_length=40, choices=ClinicalArea), default=list, blank=True)
+    care_settings = ArrayField(fields.CharField(max_length=40, choices=CareSetting), default=list, blank=True)
     core20plus5 = ArrayField(
-        models.CharField(max_length=40, choices=Core20Plus5), default=list, blank=True, verbose_name="Core20PLUS5"
+        fields.CharField(max_length=40, choices=Core20Plus5), default=list, blank=True, verbose_name="Core20PLUS5"
     )
-    stage = models.CharField(max_length=20, choices=Stage, default=Stage.ADOPTION)
-    evidence_tier = models.CharField(
+    stage = fields.CharField(max_length=20, choices=Stage, default=Stage.ADOPTION)
+    evidence_tier = fields.CharField(
         "NICE evidence standards tier", max_length=1, choices=EvidenceTier, blank=True, help_text="Digital only."
     )
-    support_scheme = models.CharField(
+    support_scheme = fields.CharField(
         max_length=200, blank=True, help_text="National support it has had, e.g. MedTech Funding Mandate 2022/23."
     )
     lead_network = models.ForeignKey(
@@ -140,7 +141,7 @@ class Innovation(Workflow):
     submitted_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    confidence_note = models.CharField(
+    confidence_note = fields.CharField(
         max_length=200, blank=True, help_text="Staff only: where this record came from and what is not yet checked."
     )
     # Both kept current by database triggers (migration 0002) on every write, bulk ones included.
@@ -192,7 +193,7 @@ class Innovation(Workflow):
 
 class NiceGuidance(models.Model):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="nice_guidance")
-    kind = models.CharField(max_length=3, choices=NiceGuidanceType)
+    kind = fields.CharField(max_length=3, choices=NiceGuidanceType)
     number = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(9999)])
 
     history = HistoricalRecords()
@@ -220,11 +221,11 @@ class NiceGuidance(models.Model):
 
 class EvidenceItem(models.Model):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="evidence")
-    kind = models.CharField("type", max_length=40, choices=EvidenceType)
-    title = models.CharField(max_length=300)
+    kind = fields.CharField("type", max_length=40, choices=EvidenceType)
+    title = fields.CharField(max_length=300)
     year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
     url = models.URLField("link", blank=True)
-    summary = models.TextField(blank=True)
+    summary = fields.TextField(blank=True)
     is_demo = models.BooleanField("demonstration data", default=False)
 
     history = HistoricalRecords()
@@ -248,22 +249,22 @@ class ProgrammeQuerySet(models.QuerySet):
 class Programme(Workflow):
     """A national or regional adoption and spread programme delivered through the networks."""
 
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=40)
+    name = fields.CharField(max_length=200)
+    short_name = fields.CharField(max_length=40)
     slug = models.SlugField(max_length=100, unique=True)
-    scope = models.CharField(max_length=10, choices=Scope, default=Scope.NATIONAL)
+    scope = fields.CharField(max_length=10, choices=Scope, default=Scope.NATIONAL)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
-    clinical_area = models.CharField(max_length=40, choices=ClinicalArea)
+    clinical_area = fields.CharField(max_length=40, choices=ClinicalArea)
     lead_network = models.ForeignKey(
         Network, on_delete=models.PROTECT, related_name="led_programmes", null=True, blank=True
     )
-    summary = models.TextField()
+    summary = fields.TextField()
     innovations = models.ManyToManyField(Innovation, related_name="programmes", blank=True)
     networks = models.ManyToManyField(
         Network, related_name="programmes", blank=True, verbose_name="networks taking part"
     )
-    confidence_note = models.CharField(
+    confidence_note = fields.CharField(
         max_length=200, blank=True, help_text="Staff only: what in this record is not yet checked."
     )
 
@@ -292,12 +293,12 @@ class Adoption(models.Model):
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="adoptions")
     icb = models.ForeignKey(IntegratedCareBoard, on_delete=models.PROTECT, related_name="adoptions")
-    status = models.CharField(max_length=12, choices=AdoptionStatus)
+    status = fields.CharField(max_length=12, choices=AdoptionStatus)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     patients_reached = models.PositiveIntegerField(null=True, blank=True)
     programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, related_name="adoptions", null=True, blank=True)
-    source_note = models.CharField(max_length=300, blank=True)
+    source_note = fields.CharField(max_length=300, blank=True)
     is_demo = models.BooleanField("demonstration data", default=False)
 
     history = HistoricalRecords()
@@ -349,7 +350,7 @@ def suggest_words(words: list[str]) -> dict[str, str]:
 class SearchWord(models.Model):
     """The catalogue's own words, for "Did you mean" suggestions; filled by the search trigger."""
 
-    word = models.CharField(max_length=60, primary_key=True)
+    word = fields.CharField(max_length=60, primary_key=True)
 
     class Meta:
         indexes = [GinIndex(name="searchword_trgm", fields=["word"], opclasses=["gin_trgm_ops"])]
@@ -363,7 +364,7 @@ class Shortlist(models.Model):
     snapshot of each innovation as it was, and no longer changes."""
 
     icb = models.ForeignKey(IntegratedCareBoard, on_delete=models.CASCADE, related_name="shortlists")
-    name = models.CharField(max_length=120)
+    name = fields.CharField(max_length=120)
     created_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     locked_at = models.DateTimeField(null=True, blank=True)
@@ -410,7 +411,7 @@ class Shortlist(models.Model):
 class ShortlistItem(models.Model):
     shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="items")
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="+")
-    note = models.TextField(blank=True, max_length=2000)
+    note = fields.TextField(blank=True, max_length=2000)
     added_at = models.DateTimeField(auto_now_add=True)
     snapshot = models.JSONField(null=True, blank=True, editable=False)
 

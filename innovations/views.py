@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from hinportal.access import can_preview
 from hinportal.listing import CountedPaginator, label_with_counts, nearest_page, query_string
+from hinportal.text import spreadsheet_row
 from networks.hexmap import hex_map
 from networks.models import IntegratedCareBoard
 
@@ -150,7 +151,7 @@ def innovation_export_csv(request: HttpRequest) -> HttpResponse:
     def lines() -> Iterator[str]:
         yield writer.writerow(EXPORT_FIELDS)
         for row in _export_rows(filterset, request):
-            yield writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in (row[f] for f in EXPORT_FIELDS)])
+            yield writer.writerow(spreadsheet_row([row[name] for name in EXPORT_FIELDS]))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="hinportal-innovations.csv"'

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from hinportal.access import is_national_admin, is_network_staff, lead_icb_id
 from hinportal.listing import nearest_page, query_string
+from hinportal.text import spreadsheet_row
 from networks.models import IntegratedCareBoard
 
 from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
@@ -265,8 +266,7 @@ def shortlist_export(request: HttpRequest, pk: int, extension: str) -> HttpRespo
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(EXPORT_COLUMNS)
-        # A spreadsheet must not run text as a formula.
-        writer.writerows([[f"'{v}" if str(v).startswith(("=", "+", "-", "@")) else v for v in row] for row in rows])
+        writer.writerows(spreadsheet_row(row) for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         book = openpyxl.Workbook()
@@ -274,7 +274,7 @@ def shortlist_export(request: HttpRequest, pk: int, extension: str) -> HttpRespo
         sheet.title = "Shortlist"
         sheet.append(EXPORT_COLUMNS)
         for row in rows:
-            sheet.append([f"'{v}" if str(v).startswith(("=", "+", "-", "@")) else v for v in row])
+            sheet.append(spreadsheet_row(row))
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from hinportal import fields
+
 
 class Confidence(models.TextChoices):
     """How far a reference fact was checked, as recorded in the shared reference data."""
@@ -18,8 +20,8 @@ class Confidence(models.TextChoices):
 class ReferenceFact(models.Model):
     """Where a reference record came from and how sure we are of it, for staff to correct."""
 
-    confidence = models.CharField(max_length=12, choices=Confidence, default=Confidence.PROBABLE)
-    confidence_note = models.CharField(
+    confidence = fields.CharField(max_length=12, choices=Confidence, default=Confidence.PROBABLE)
+    confidence_note = fields.CharField(
         max_length=200, blank=True, help_text="What in particular is unchecked or uncertain."
     )
 
@@ -35,9 +37,9 @@ class ReferenceFact(models.Model):
 class Region(ReferenceFact):
     """One of the seven NHS England regions."""
 
-    ons_code = models.CharField("ONS code", max_length=9, unique=True)
-    ods_code = models.CharField("ODS code", max_length=3, unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    ons_code = fields.CharField("ONS code", max_length=9, unique=True)
+    ods_code = fields.CharField("ODS code", max_length=3, unique=True)
+    name = fields.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
     class Meta:
@@ -58,15 +60,15 @@ class NetworkQuerySet(models.QuerySet):
 class Network(ReferenceFact):
     """One of the 15 Health Innovation Networks (Academic Health Science Networks until 2023)."""
 
-    code = models.CharField(max_length=12, unique=True, help_text="The portal's own short code.")
-    name = models.CharField(max_length=120, unique=True)
+    code = fields.CharField(max_length=12, unique=True, help_text="The portal's own short code.")
+    name = fields.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    former_name = models.CharField(
+    former_name = fields.CharField(
         "former AHSN name", max_length=120, blank=True, help_text="Its name before 1 October 2023."
     )
     website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
-    note = models.CharField(max_length=200, blank=True, help_text="Shown to the public.")
+    description = fields.TextField(blank=True)
+    note = fields.CharField(max_length=200, blank=True, help_text="Shown to the public.")
     designated_on = models.DateField(default=date(2013, 5, 23))
     licensed_from = models.DateField(default=date(2023, 10, 1))
     licensed_until_year = models.PositiveSmallIntegerField(default=2028)
@@ -118,10 +120,10 @@ class IntegratedCareBoard(ReferenceFact):
     keeps the dates it is valid for.
     """
 
-    ods_code = models.CharField("ODS code", max_length=3, unique=True)
-    ons_code = models.CharField("ONS code", max_length=9, unique=True)
-    name = models.CharField("official name", max_length=150)
-    short_name = models.CharField("public name", max_length=100)
+    ods_code = fields.CharField("ODS code", max_length=3, unique=True)
+    ons_code = fields.CharField("ONS code", max_length=9, unique=True)
+    name = fields.CharField("official name", max_length=150)
+    short_name = fields.CharField("public name", max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="icbs")
     network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="icbs")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from hinportal.access import lead_icb_id
+from hinportal.text import spreadsheet_row
 from innovations.adoption_stats import adopted_count, adoption_totals, chart_for, map_by_reach
 from innovations.choices import ADOPTED, Status
 from innovations.forms import ProvenElsewhereFilterForm
@@ -139,5 +140,5 @@ def open_data_csv(request: HttpRequest, dataset: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="hinportal-{dataset}.csv"'
     writer = csv.writer(response)
     writer.writerow(columns)
-    writer.writerows(queryset.values_list(*columns))
+    writer.writerows(spreadsheet_row(row) for row in queryset.values_list(*columns))
     return response

@@ -4,7 +4,8 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+
+from hinportal.feeds import PlainTextAtomFeed
 
 from .models import Kind, Publication
 
@@ -14,7 +15,7 @@ FEED_SIZE = 50
 class PublicationFeed(Feed):
     """The newest published publications, all of them or of one kind."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def get_object(self, request: HttpRequest, kind: str | None = None) -> str | None:
         if kind is not None and kind not in Kind.values:

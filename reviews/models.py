@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
 
+from hinportal import fields
 from hinportal.workflow import Workflow
 from innovations.choices import Status
 from innovations.models import Innovation, Programme
@@ -47,13 +48,13 @@ class PublicationQuerySet(models.QuerySet):
 
 
 class Publication(Workflow):
-    title = models.CharField(max_length=250)
+    title = fields.CharField(max_length=250)
     slug = models.SlugField(max_length=120, unique=True)
-    kind = models.CharField(max_length=12, choices=Kind)
+    kind = fields.CharField(max_length=12, choices=Kind)
     published_on = models.DateField()
-    authors = models.CharField("authors or publisher", max_length=300)
-    summary = models.TextField()
-    body = models.TextField(
+    authors = fields.CharField("authors or publisher", max_length=300)
+    summary = fields.TextField()
+    body = fields.TextField(
         blank=True,
         help_text="Markdown: paragraphs, ## headings, lists, [links](https://...) and *emphasis*; "
         "anything else is removed.",
@@ -75,7 +76,7 @@ class Publication(Workflow):
     innovations = models.ManyToManyField(Innovation, related_name="publications", blank=True)
     programmes = models.ManyToManyField(Programme, related_name="publications", blank=True)
     is_demo = models.BooleanField("demonstration data", default=False)
-    confidence_note = models.CharField(
+    confidence_note = fields.CharField(
         max_length=200, blank=True, help_text="Staff only: where this record came from and what is not yet checked."
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,9 +111,9 @@ class Recommendation(models.Model):
     number = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="As numbered in the publication; leave blank if it is not numbered there."
     )
-    title = models.CharField(max_length=200)
-    text = models.TextField()
-    theme = models.CharField(max_length=100, blank=True)
+    title = fields.CharField(max_length=200)
+    text = fields.TextField()
+    theme = fields.CharField(max_length=100, blank=True)
     innovations = models.ManyToManyField(Innovation, related_name="recommendations", blank=True)
     programmes = models.ManyToManyField(Programme, related_name="recommendations", blank=True)
 
