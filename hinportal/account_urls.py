@@ -3,22 +3,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .forms import NhsAuthenticationForm
+from .views import PasswordResetView, SignInView
 
 app_name = "account"
 
 urlpatterns = [
     path(
         "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="registration/sign_in.html", authentication_form=NhsAuthenticationForm
-        ),
+        SignInView.as_view(),
         name="sign_in",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign_out"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             template_name="registration/password_reset.html",
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",

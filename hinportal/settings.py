@@ -49,9 +49,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "hinportal.middleware.reject_unreadable_bodies",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hinportal.middleware.signed_in_sessions_expire",
+    "hinportal.middleware.private_pages_not_stored",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
@@ -99,7 +102,9 @@ AXES_CLIENT_IP_CALLABLE = "hinportal.access.client_ip"
 # Imports and exports in the admin: all or nothing, and no spreadsheet formulas in what we send.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: it only strips one leading "=" and turns every cell into text; our resources escape each
+# cell with hinportal.text.spreadsheet_cell instead.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
@@ -108,12 +113,34 @@ LOGIN_URL = "account:sign_in"
 LOGIN_REDIRECT_URL = "innovations:workspace_home"
 LOGOUT_REDIRECT_URL = "networks:home"
 
+# Every account on the portal belongs to NHS staff: at least 12 characters, not like the person's
+# name, not in Django's list of 20,000 common passwords, and hard to guess by zxcvbn's measure
+# (dictionaries of breached passwords, words, names, dates, keyboard patterns and l33t), which
+# also tells the person why a password is refused and how to make a better one.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's top score: about 10^10 guesses or more (a season and a year with "!!" scores 3).
+PASSWORD_MINIMAL_STRENGTH = 4
+PASSWORD_EXTRA_DICTIONARY = [
+    *("nhs", "hin", "hinportal", "portal", "health", "innovation", "network", "networks", "ahsn", "icb", "ics"),
+    *("england", "london", "wessex", "kent", "surrey", "sussex", "yorkshire", "humber", "oxford", "manchester"),
+    *("midlands", "north", "south", "east", "west", "imperial", "partners", "care", "integrated", "board"),
+]
+
+# Signed-in sessions end after this long without a request, and in any case this long after signing
+# in; anonymous sessions keep Django's default.
+SIGNED_IN_IDLE_MINUTES = env.int("SIGNED_IN_IDLE_MINUTES", default=30)
+SIGNED_IN_MAX_HOURS = env.int("SIGNED_IN_MAX_HOURS", default=10)
+# Failed sign-ins from one address, whatever the username, before it must wait 15 minutes; password
+# reset requests an hour, per address and per email address.
+SIGN_IN_FAILURES_PER_ADDRESS = env.int("SIGN_IN_FAILURES_PER_ADDRESS", default=20)
+PASSWORD_RESETS_PER_ADDRESS = 10
+PASSWORD_RESETS_PER_EMAIL = 3
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

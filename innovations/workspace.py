@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
@@ -49,6 +50,14 @@ def _get_shortlist_for_lead(request: HttpRequest, pk: int) -> Shortlist:
     if lead_icb_id(request.user) != shortlist.icb_id:
         raise Http404("No such shortlist")
     return shortlist
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    """The page to go back to after a form, if it is one of ours (never `//elsewhere.example`)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/"):
+        return target
+    return None
 
 
 def why_listed(innovation: Innovation) -> str:
@@ -191,7 +200,7 @@ def shortlist_add(request: HttpRequest, pk: int) -> HttpResponse:
         shortlist=shortlist, innovation=innovation, defaults={"note": form.cleaned_data["note"]}
     )
     messages.success(request, f"‘{innovation.name}’ {'added to' if created else 'is already on'} ‘{shortlist.name}’.")
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else shortlist)
+    return redirect(safe_next(request) or shortlist)
 
 
 @login_required
