@@ -9,9 +9,13 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
 .PHONY: run test install db setup stop lint clean bench bench-run
 
+# The task worker runs beside the web server and stops with it (Ctrl-C stops both; so does `make stop`).
 run: setup
 	@$(PY) manage.py ensure_admin
 	@echo "HIN Portal is at http://$(BIND)/ (staff sign in at http://$(BIND)/admin/). Stop with Ctrl-C, then 'make stop'."
+	@echo "The task worker logs to .local/worker.log."
+	@$(PY) manage.py db_worker --no-reload >> .local/worker.log 2>&1 & echo $$! > .local/worker.pid; \
+	trap 'kill $$(cat .local/worker.pid) 2>/dev/null; rm -f .local/worker.pid' EXIT; \
 	$(VENV)/bin/gunicorn hinportal.wsgi --bind $(BIND) --workers 2 --pid .local/gunicorn.pid --no-control-socket --access-logfile -
 
 test: setup lint
@@ -53,6 +57,7 @@ $(VENDOR)/.copied: node_modules/.installed
 
 stop:
 	@if [ -f .local/gunicorn.pid ]; then kill "$$(cat .local/gunicorn.pid)" 2>/dev/null && echo "Server stopped."; rm -f .local/gunicorn.pid; fi
+	@if [ -f .local/worker.pid ]; then kill "$$(cat .local/worker.pid)" 2>/dev/null && echo "Task worker stopped."; rm -f .local/worker.pid; fi
 	@if [ -x $(PY) ]; then $(PY) -m hinportal.devdb stop; fi
 
 clean: stop

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "hinportal",
     "networks",
     "innovations",
@@ -99,15 +101,22 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "hinportal.access.client_ip"
 
-# Imports and exports in the admin: all or nothing, and no spreadsheet formulas in what we send.
-IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Exports in the admin (django-import-export): CSV and XLSX of a filtered changelist, for anyone
+# who may view it; hinportal.exports escapes every cell. Imports are our own (hinportal.imports).
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-# Off: it only strips one leading "=" and turns every cell into text; our resources escape each
-# cell with hinportal.text.spreadsheet_cell instead.
+# Off: it only strips one leading "=" and turns every cell into text.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# What an uploaded spreadsheet may be, checked before it is read (hinportal.spreadsheets); files of
+# up to IMPORT_INLINE_ROWS rows are checked and imported in the request, larger ones by the worker.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = 40
+IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=500)
+
+# Background work (django-tasks): a queue in PostgreSQL, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGIN_URL = "account:sign_in"
 LOGIN_REDIRECT_URL = "innovations:workspace_home"

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.db import models
 
 from hinportal.admin import WORKFLOW_ACTIONS, ScopedAdmin
-from hinportal.imports import ScopedImportExportMixin
+from hinportal.exports import SpreadsheetExportMixin
+from hinportal.imports_admin import ImportAdminMixin
 
 from .models import Adoption, EvidenceItem, Innovation, NiceGuidance, Programme
 from .resources import AdoptionResource, InnovationResource
@@ -22,8 +23,9 @@ class EvidenceItemInline(admin.StackedInline):
 
 
 @admin.register(Innovation)
-class InnovationAdmin(ScopedImportExportMixin, ScopedAdmin):
+class InnovationAdmin(ImportAdminMixin, SpreadsheetExportMixin, ScopedAdmin):
     resource_classes = [InnovationResource]
+    importer = "innovations.imports.InnovationImporter"
     list_display = ["name", "category", "stage", "status", "lead_network", "adopted_icb_count", "is_demo", "updated_at"]
     list_filter = ["status", "category", "stage", "is_demo", "lead_network"]
     list_select_related = ["lead_network"]
@@ -92,8 +94,9 @@ class ProgrammeAdmin(ScopedAdmin):
 
 
 @admin.register(Adoption)
-class AdoptionAdmin(ScopedImportExportMixin, ScopedAdmin):
+class AdoptionAdmin(ImportAdminMixin, SpreadsheetExportMixin, ScopedAdmin):
     resource_classes = [AdoptionResource]
+    importer = "innovations.imports.AdoptionImporter"
     list_display = ["innovation", "icb", "status", "started_on", "ended_on", "patients_reached", "is_demo"]
     list_filter = ["status", "is_demo", "icb__region", "icb"]
     list_select_related = ["innovation", "icb"]

@@ -321,6 +321,11 @@ class Adoption(models.Model):
     def __str__(self) -> str:
         return f"{self.innovation} in {self.icb}"
 
+    def clean(self) -> None:
+        # The constraint adoption_ends_after_start, said in words for forms and imports.
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The end date must be on or after the start date."})
+
     @property
     def counts_as_adopted(self) -> bool:
         return self.status in ADOPTED

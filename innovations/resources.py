@@ -1,22 +1,17 @@
+"""What the admin's changelist exports write (django-import-export): codes, not database ids."""
+
 from import_export import fields, widgets
 
-from hinportal.access import staff_network_id
-from hinportal.imports import CodeWidget, ScopedResource
+from hinportal.exports import SafeExportResource
 from networks.models import IntegratedCareBoard
 
 from .models import Adoption, Innovation, Programme
 
 
-class AdoptionResource(ScopedResource):
-    innovation = fields.Field(
-        column_name="innovation", attribute="innovation", widget=CodeWidget(Innovation, "slug", "innovation")
-    )
-    icb = fields.Field(
-        column_name="icb", attribute="icb", widget=CodeWidget(IntegratedCareBoard, "ods_code", "integrated care board")
-    )
-    programme = fields.Field(
-        column_name="programme", attribute="programme", widget=CodeWidget(Programme, "slug", "programme")
-    )
+class AdoptionResource(SafeExportResource):
+    innovation = fields.Field("innovation", "innovation", widget=widgets.ForeignKeyWidget(Innovation, "slug"))
+    icb = fields.Field("icb", "icb", widget=widgets.ForeignKeyWidget(IntegratedCareBoard, "ods_code"))
+    programme = fields.Field("programme", "programme", widget=widgets.ForeignKeyWidget(Programme, "slug"))
 
     class Meta:
         model = Adoption
@@ -30,22 +25,12 @@ class AdoptionResource(ScopedResource):
             "programme",
             "source_note",
         ]
-        import_id_fields = ["innovation", "icb"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
 
-class InnovationResource(ScopedResource):
-    clinical_areas = fields.Field(
-        column_name="clinical_areas", attribute="clinical_areas", widget=widgets.SimpleArrayWidget(separator=";")
-    )
-    care_settings = fields.Field(
-        column_name="care_settings", attribute="care_settings", widget=widgets.SimpleArrayWidget(separator=";")
-    )
-    core20plus5 = fields.Field(
-        column_name="core20plus5", attribute="core20plus5", widget=widgets.SimpleArrayWidget(separator=";")
-    )
+class InnovationResource(SafeExportResource):
+    clinical_areas = fields.Field("clinical_areas", "clinical_areas", widget=widgets.SimpleArrayWidget(separator=";"))
+    care_settings = fields.Field("care_settings", "care_settings", widget=widgets.SimpleArrayWidget(separator=";"))
+    core20plus5 = fields.Field("core20plus5", "core20plus5", widget=widgets.SimpleArrayWidget(separator=";"))
 
     class Meta:
         model = Innovation
@@ -64,11 +49,3 @@ class InnovationResource(ScopedResource):
             "support_scheme",
             "website",
         ]
-        import_id_fields = ["slug"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-
-    def set_owner(self, instance: Innovation, user) -> None:
-        if instance.pk is None and instance.lead_network_id is None and user is not None:
-            instance.lead_network_id = staff_network_id(user)

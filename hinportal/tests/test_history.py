@@ -47,13 +47,9 @@ def test_an_import_leaves_history(client_as):
     innovation = make_innovation(name="Imported into")
     csv = f"innovation,icb,status,started_on\n{innovation.slug},QVV,adopted,2024-02-01\n"
     client = client_as("editor")
-    preview = client.post(
-        "/admin/innovations/adoption/import/",
-        {"import_file": _named(csv), "format": "0"},
-    )
+    preview = client.post("/admin/innovations/adoption/import/", {"import_file": _named(csv)})
     assert preview.status_code == 200, preview.content.decode()[:2000]
-    confirm = preview.context["confirm_form"].initial
-    client.post("/admin/innovations/adoption/process_import/", confirm)
+    client.post(f"{preview.context['job_url']}confirm/")
     adoption = Adoption.objects.get(innovation=innovation, icb__ods_code="QVV")
     record = adoption.history.get()
     assert record.history_type == "+"

@@ -1,22 +1,21 @@
 import csv
 import io
+from datetime import date
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hinportal.models import ImportJob
 from innovations.choices import Status
 from innovations.models import Adoption, Innovation
-from innovations.tests.factories import make_adoption, make_innovation
+from innovations.tests.factories import make_adoption, make_innovation, make_programme
 from networks.models import IntegratedCareBoard, Network
 
 IMPORT = "/admin/innovations/adoption/import/"
-CONFIRM = "/admin/innovations/adoption/process_import/"
+INNOVATION_IMPORT = "/admin/innovations/innovation/import/"
 CSV, XLSX = "0", "1"
-
-
-def upload(content: bytes, name: str = "adoptions.csv") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content)
+HEADER = "innovation,icb,status,started_on"
 
 
 def xlsx(rows: list[list]) -> bytes:
@@ -33,11 +32,18 @@ def innovation(personas) -> Innovation:
     return make_innovation(name="Importable")
 
 
-def preview(client, content: bytes, fmt: str = CSV, name: str = "adoptions.csv"):
-    return client.post(IMPORT, {"import_file": upload(content, name), "format": fmt})
+def upload(client, content: bytes, name: str = "adoptions.csv", url: str = IMPORT):
+    return client.post(url, {"import_file": SimpleUploadedFile(name, content)})
 
 
-def test_a_csv_previews_row_by_row_then_applies_in_one_go(client_as, innovation):
+def confirm(client, response):
+    """Press the page's Import button."""
+    job = ImportJob.objects.get(pk=response.context["job"].pk)
+    assert job.state == ImportJob.State.READY, (job.message, job.problems)
+    return client.post(f"{response.context['job_url']}confirm/")
+
+
+def test_a_csv_shows_what_it_would_do_then_imports_in_one_go(client_as, innovation):
     make_adoption(innovation=innovation, icb=IntegratedCareBoard.objects.get(ods_code="QVV"), status="piloting")
     client = client_as("editor")
     content = (
@@ -45,97 +51,162 @@ def test_a_csv_previews_row_by_row_then_applies_in_one_go(client_as, innovation)
         f"{innovation.slug},QVV,adopted,2024-01-01,120\n"
         f"{innovation.slug},QRL,exploring,2024-03-01,\n"
     ).encode()
-    response = preview(client, content)
+    response = upload(client, content)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "New" in html and "Update" in html
-    assert Adoption.objects.count() == 1  # a preview changes nothing
-    client.post(CONFIRM, response.context["confirm_form"].initial)
+    assert "would add 1, change 1 and leave 0" in html
+    assert "status: piloting → adopted" in html
+    assert Adoption.objects.count() == 1  # a check changes nothing
+    response = confirm(client, response)
+    assert response.status_code == 302
+    assert "Imported: 1 new, 1 changed, 0 unchanged" in client.get(response["Location"]).content.decode()
     assert Adoption.objects.get(icb__ods_code="QVV").status == "adopted"
     assert Adoption.objects.get(icb__ods_code="QRL").status == "exploring"
     innovation.refresh_from_db()
     assert innovation.adopted_icb_count == 1
 
 
-def test_an_xlsx_imports_too(client_as, innovation):
-    content = xlsx([["innovation", "icb", "status", "started_on"], [innovation.slug, "QVV", "embedded", "2023-05-01"]])
-    response = preview(client_as("editor"), content, XLSX, "adoptions.xlsx")
-    assert response.status_code == 200
-    client_as("editor").post(CONFIRM, response.context["confirm_form"].initial)
-    assert Adoption.objects.get().status == "embedded"
+def test_an_import_leaves_history_naming_the_file_and_the_person(client_as, personas, innovation):
+    client = client_as("editor")
+    confirm(client, upload(client, f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n".encode()))
+    record = Adoption.history.get()
+    assert record.history_user == personas["editor"]
+    assert record.history_change_reason == "Imported from adoptions.csv"
+
+
+def test_an_xlsx_imports_too_with_its_dates_and_numbers(client_as, innovation):
+    content = xlsx(
+        [
+            ["Innovation", "ICB", "Status", "Started on", "Patients reached"],
+            [innovation.slug, "qvv", "Embedded", date(2023, 5, 1), 1200.0],
+        ]
+    )
+    client = client_as("editor")
+    confirm(client, upload(client, content, "adoptions.xlsx"))
+    adoption = Adoption.objects.get()
+    assert (adoption.status, adoption.started_on, adoption.patients_reached) == ("embedded", date(2023, 5, 1), 1200)
+
+
+def test_it_reads_what_people_write(client_as, innovation):
+    """Headers in any case, the status words the screens show, UK dates day first, 1,200."""
+    content = (
+        "  INNOVATION ,Icb,Status,Started On,patients-reached\n"
+        f'{innovation.slug},QVV,Adopted,01/04/2025,"1,200"\n'
+        f"{innovation.slug},QRL,PILOTING,13/04/2025,40\n"
+    ).encode()
+    client = client_as("editor")
+    confirm(client, upload(client, content))
+    first = Adoption.objects.get(icb__ods_code="QVV")
+    assert (first.status, first.started_on, first.patients_reached) == ("adopted", date(2025, 4, 1), 1200)
+    assert Adoption.objects.get(icb__ods_code="QRL").started_on == date(2025, 4, 13)
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"innovation,region,status\nx,y,z\n", "The columns do not match"),
-        (
-            "innovation,icb,status,started_on\nÉté,QVV,adopted,2024-01-01\n".encode("utf-16"),
-            "could not be read as UTF-8",
-        ),
-        (b"", "The submitted file is empty."),
-        (b"innovation,icb,status,started_on\n{slug},XXX,adopted,2024-01-01\n", "No integrated care board has the code"),
-        (b"innovation,icb,status,started_on\n{slug},QOP,adopted,2024-01-01\n", "not your network"),
-        (b"innovation,icb,status,started_on,source_note\n{slug},QVV,adopted,2024-01-01,=HYPERLINK(1)\n", "formula"),
-        (
-            b"innovation,icb,status,started_on\n{slug},QVV,adopted,2024-01-01\n{slug},QVV,embedded,2024-01-01\n",
-            "Line 3 repeats line 2",
-        ),
-        (b"innovation,icb,status,started_on\n{slug},QVV,teleported,2024-01-01\n", "is not a valid choice"),
-        (b"innovation,icb,status,started_on\n{slug},QVV,adopted,yesterday\n", "date"),
+        (b"innovation,region,status\nx,y,z\n", "The columns do not match: missing icb; not recognised region"),
+        (b"Adoptions for 2025\n\n" + HEADER.encode() + b"\n", "The columns do not match"),
+        (f"{HEADER}\nÉté,QVV,adopted,2024-01-01\n".encode("utf-16"), "could not be read as UTF-8"),
+        (b"", "The file is empty."),
+        (b"\n\n,,,\n", "The file is empty."),
     ],
 )
-def test_bad_files_get_a_clear_message_and_change_nothing(client_as, innovation, content, message):
-    content = content.replace(b"{slug}", innovation.slug.encode())
-    response = preview(client_as("editor"), content)
+def test_a_file_it_cannot_read_is_refused_at_once(client_as, innovation, content, message):
+    response = upload(client_as("editor"), content)
     assert response.status_code == 400
     html = response.content.decode()
     assert message in html
-    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert "Traceback" not in html and "site-packages" not in html
+    assert not ImportJob.objects.exists()
     assert not Adoption.objects.exists()
 
 
-def test_one_bad_row_stops_the_whole_file(client_as, innovation):
-    content = (
-        "innovation,icb,status,started_on\n"
-        f"{innovation.slug},QVV,adopted,2024-01-01\n"
-        f"{innovation.slug},QRL,adopted,not-a-date\n"
-    ).encode()
-    response = preview(client_as("editor"), content)
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("{slug},XXX,adopted,2024-01-01", "icb", "No integrated care board has the code ‘XXX’"),
+        ("{slug},QOP,adopted,2024-01-01", "icb", "(QOP) is not covered by your network"),
+        ("{slug},QVV,adopted,2024-01-01,=HYPERLINK(1)", "source_note", "spreadsheet formula"),
+        ("{slug},QVV,teleported,2024-01-01", "status", "is not one of: Exploring, Piloting"),
+        ("{slug},QVV,adopted,yesterday", "started_on", "‘yesterday’ is not a date"),
+        ("{slug},QVV,adopted,31/02/2025", "started_on", "is not a date"),
+        ("{slug},QVV,adopted,2024-01-01,,-3", "patients_reached", "is not a whole number of 0 or more"),
+        ("no-such-thing,QVV,adopted,2024-01-01", "innovation", "No innovation has the slug ‘no-such-thing’"),
+        ("{slug},QVV,,", "status", "A new record needs status, started_on"),
+    ],
+)
+def test_a_bad_row_is_refused_by_line_and_column_and_nothing_changes(client_as, innovation, row, column, message):
+    content = f"{HEADER},source_note,patients_reached\n{row.replace('{slug}', innovation.slug)}\n".encode()
+    response = upload(client_as("editor"), content)
     assert response.status_code == 400
-    assert response.context.get("confirm_form") is None
-    # Even a confirmation forged from a good preview of another file cannot sneak the rows in.
+    problems = response.context["job"].problems
+    assert [problem[:2] for problem in problems] == [[2, column]]
+    assert message in problems[0][2]
+    assert not Adoption.objects.exists()
+
+
+def test_repeated_rows_are_refused(client_as, innovation):
+    content = f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n{innovation.slug},qvv,embedded,2024-01-01\n"
+    response = upload(client_as("editor"), content.encode())
+    assert response.status_code == 400
+    assert "Line 3 repeats line 2" in response.content.decode()
+
+
+def test_one_bad_row_stops_the_whole_file(client_as, innovation):
+    content = f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n{innovation.slug},QRL,adopted,not-a-date\n"
+    response = upload(client_as("editor"), content.encode())
+    assert response.status_code == 400
+    # A refused file cannot be confirmed, even by a forged request.
+    forged = client_as("editor").post(f"{response.context['job_url']}confirm/")
+    assert forged.status_code == 409
     assert not Adoption.objects.exists()
 
 
 def test_a_file_too_large_is_refused_before_reading(client_as, innovation, settings):
     settings.IMPORT_MAX_BYTES = 1024
-    content = b"innovation,icb,status,started_on\n" + b"x,QVV,adopted,2024-01-01\n" * 100
-    response = preview(client_as("editor"), content)
+    content = HEADER.encode() + b"\n" + b"x,QVV,adopted,2024-01-01\n" * 100
+    response = upload(client_as("editor"), content)
     assert response.status_code == 400
-    assert "The file is 2.5 KB; the largest we accept is 1.0 KB." in response.content.decode()
+    assert "The file is 2.5 KB; the largest we accept is 1.0 KB." in response.content.decode().replace("\xa0", " ")
     assert not Adoption.objects.exists()
 
 
 def test_a_national_administrator_imports_for_any_network(client_as, innovation):
-    response = preview(
-        client_as("national admin"),
-        f"innovation,icb,status,started_on\n{innovation.slug},QOP,adopted,2024-01-01\n".encode(),
-    )
-    assert response.status_code == 200
-    client_as("national admin").post(CONFIRM, response.context["confirm_form"].initial)
+    client = client_as("national admin")
+    confirm(client, upload(client, f"{HEADER}\n{innovation.slug},QOP,adopted,2024-01-01\n".encode()))
     assert Adoption.objects.get().icb.ods_code == "QOP"
+
+
+def test_another_networks_draft_reads_as_unknown(client_as, innovation):
+    theirs = make_innovation(name="Secret draft", status=Status.DRAFT, lead_network=Network.objects.get(code="UCLP"))
+    response = upload(client_as("editor"), f"{HEADER}\n{theirs.slug},QVV,adopted,2024-01-01\n".encode())
+    assert response.status_code == 400
+    message = response.context["job"].problems[0][2]
+    assert message == (
+        f"No innovation has the slug ‘{theirs.slug}’ among those you may record adoptions of "
+        "(published ones and your network's drafts)."
+    )
+    assert "Secret draft" not in response.content.decode()
+
+
+def test_an_own_draft_and_a_programme_may_be_named(client_as, innovation):
+    ours = make_innovation(status=Status.DRAFT, lead_network=Network.objects.get(code="HI-WESSEX"))
+    programme = make_programme()
+    client = client_as("editor")
+    content = f"{HEADER},programme\n{ours.slug},QVV,piloting,2024-01-01,{programme.slug}\n".encode()
+    confirm(client, upload(client, content))
+    assert Adoption.objects.get().programme == programme
 
 
 def test_innovations_import_into_the_importers_network_as_drafts(client_as):
     content = (
         b"slug,name,summary,category,clinical_areas,care_settings,core20plus5,stage\n"
-        b"wessex-app,Wessex app,Helps people.,digital,respiratory;cardiovascular,primary-care,,evidence\n"
+        b"wessex-app,Wessex app,Helps people.,Digital,Respiratory; cardiovascular,primary-care,,evidence\n"
     )
     client = client_as("editor")
-    response = client.post("/admin/innovations/innovation/import/", {"import_file": upload(content), "format": CSV})
-    assert response.status_code == 200, response.content.decode()[:3000]
-    client.post("/admin/innovations/innovation/process_import/", response.context["confirm_form"].initial)
+    response = upload(client, content, url=INNOVATION_IMPORT)
+    assert response.status_code == 200, response.context["job"].problems
+    confirm(client, response)
     innovation = Innovation.objects.get(slug="wessex-app")
     assert innovation.lead_network == Network.objects.get(code="HI-WESSEX")
     assert innovation.status == Status.DRAFT
@@ -145,12 +216,60 @@ def test_innovations_import_into_the_importers_network_as_drafts(client_as):
 def test_an_innovation_of_another_network_cannot_be_overwritten(client_as):
     theirs = make_innovation(name="Theirs", lead_network=Network.objects.get(code="UCLP"))
     content = f"slug,name,summary,category,stage\n{theirs.slug},Mine now,Hijacked.,digital,evidence\n".encode()
-    response = client_as("editor").post(
-        "/admin/innovations/innovation/import/", {"import_file": upload(content), "format": CSV}
-    )
+    response = upload(client_as("editor"), content, url=INNOVATION_IMPORT)
     assert response.status_code == 400
+    assert response.context["job"].problems == [[2, "slug", "‘Theirs’ is not your network's to change."]]
     theirs.refresh_from_db()
     assert theirs.name == "Theirs"
+
+
+@pytest.mark.parametrize("status", [Status.PUBLISHED, Status.ARCHIVED])
+@pytest.mark.parametrize(("persona", "allowed"), [("editor", False), ("publisher", True), ("national admin", True)])
+def test_an_import_passes_the_same_rule_as_the_form(client_as, status, persona, allowed):
+    """The pentest's first finding: an editor changed a published innovation by CSV, skipping review."""
+    ours = make_innovation(name="Ours", status=status, lead_network=Network.objects.get(code="HI-WESSEX"))
+    client = client_as(persona)
+    content = f"slug,summary\n{ours.slug},Changed without review.\n".encode()
+    response = upload(client, content, url=INNOVATION_IMPORT)
+    form_change = client.get(f"/admin/innovations/innovation/{ours.pk}/change/")
+    if allowed:
+        assert response.status_code == 200
+        confirm(client, response)
+        ours.refresh_from_db()
+        assert ours.summary == "Changed without review."
+    else:
+        assert response.status_code == 400
+        assert f"‘Ours’ is {status}: only a publisher of its network may change it." in response.content.decode()
+        ours.refresh_from_db()
+        assert ours.summary != "Changed without review."
+        # The form refuses the same change: the page is read-only for this person.
+        assert 'name="summary"' not in form_change.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["other editor"])
+def test_another_networks_editor_cannot_touch_an_innovation_by_import(client_as, persona):
+    ours = make_innovation(name="Ours", status=Status.DRAFT, lead_network=Network.objects.get(code="HI-WESSEX"))
+    response = upload(client_as(persona), f"slug,summary\n{ours.slug},Mine.\n".encode(), url=INNOVATION_IMPORT)
+    assert response.status_code == 400
+    ours.refresh_from_db()
+    assert ours.summary != "Mine."
+
+
+@pytest.mark.parametrize("persona", ["ICS lead", "anonymous"])
+def test_people_without_staff_access_cannot_import(client_as, innovation, persona):
+    response = upload(client_as(persona), f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n".encode())
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert not ImportJob.objects.exists()
+
+
+def test_an_import_page_is_only_its_uploaders(client_as, innovation):
+    response = upload(client_as("editor"), f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n".encode())
+    job_url = response.context["job_url"]
+    assert client_as("publisher").get(job_url).status_code == 404
+    assert client_as("publisher").post(f"{job_url}confirm/").status_code == 404
+    assert client_as("editor").get("/admin/innovations/adoption/import/not-a-job/", follow=True).status_code == 404
+    assert not Adoption.objects.exists()
 
 
 def test_export_follows_the_changelist_filter_in_csv_and_xlsx(client_as, innovation):
@@ -170,3 +289,43 @@ def test_export_follows_the_changelist_filter_in_csv_and_xlsx(client_as, innovat
     response = client.post(url, {"resource": "0", "format": XLSX, **columns})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[2]][1:3] == ["QVV", "adopted"]
+
+
+def test_the_changelist_offers_import_and_export(client_as):
+    html = client_as("editor").get("/admin/innovations/adoption/").content.decode()
+    assert 'href="/admin/innovations/adoption/import/"' in html
+    assert 'href="/admin/innovations/adoption/export/' in html
+
+
+def test_a_large_file_goes_through_the_task_queue(client_as, innovation, settings):
+    settings.IMPORT_INLINE_ROWS = 1
+    client = client_as("editor")
+    content = f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n{innovation.slug},QRL,piloting,2024-01-01\n"
+    response = upload(client, content.encode())
+    assert response.status_code == 302  # to the job's page, where the check's progress shows
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/admin/innovations/adoption/import/{job.pk}/"
+    page = client.get(response["Location"])
+    assert "Checked: ready to import" in page.content.decode()
+    assert client.post(f"{response['Location']}confirm/").status_code == 302
+    job.refresh_from_db()
+    assert (job.state, job.counts) == (ImportJob.State.DONE, {"new": 2, "changed": 0, "unchanged": 0})
+    assert job.content == b""  # the file is not kept once imported
+    assert Adoption.objects.count() == 2
+
+
+def test_a_queued_file_waits_for_the_worker_and_says_so(client_as, innovation, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.IMPORT_INLINE_ROWS = 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = client_as("editor")
+    content = f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n{innovation.slug},QRL,piloting,2024-01-01\n"
+    page = client.get(upload(client, content.encode())["Location"])
+    html = page.content.decode()
+    assert "Waiting for the task worker" in html
+    assert 'href="/admin/innovations/adoption/import/' in html  # "Check again", for pages without JavaScript
+    assert "js/import-progress.js" in html
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "hinportal.tasks.check_import"
+    assert queued.args_kwargs["args"] == [str(ImportJob.objects.get().pk)]
