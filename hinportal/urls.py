@@ -28,3 +28,5 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("networks.urls")),
 ]
+
+handler500 = "hinportal.views.server_error"

@@ -1,10 +1,12 @@
 import hashlib
+import sys
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -17,6 +19,7 @@ from reviews.models import Publication
 
 from .access import client_ip
 from .forms import NhsAuthenticationForm, SearchForm
+from .outage import database_unavailable, service_unavailable
 from .throttle import count
 
 TOP = 5
@@ -95,3 +98,11 @@ class PasswordResetView(auth_views.PasswordResetView):
         if count(f"reset-email:{email}", seconds=RESET_WINDOW) > settings.PASSWORD_RESETS_PER_EMAIL:
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: a 503 with Retry-After when the database is out of reach, else the 500
+    page. Neither touches the database (no request in the template's context)."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable()
+    return HttpResponse(render_to_string("500.html"), status=500)
