@@ -16,7 +16,7 @@ run: setup
 	@echo "The task worker logs to .local/worker.log."
 	@$(PY) manage.py db_worker --no-reload >> .local/worker.log 2>&1 & echo $$! > .local/worker.pid; \
 	trap 'kill $$(cat .local/worker.pid) 2>/dev/null; rm -f .local/worker.pid' EXIT; \
-	$(VENV)/bin/gunicorn hinportal.wsgi --bind $(BIND) --workers 2 --pid .local/gunicorn.pid --no-control-socket --access-logfile -
+	$(VENV)/bin/gunicorn -c hinportal/gunicorn.conf.py hinportal.wsgi --bind $(BIND) --pid .local/gunicorn.pid --access-logfile -
 
 test: setup lint
 	$(VENV)/bin/pytest
