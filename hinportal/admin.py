@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import IntegerField, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .access import can_change, choosable, is_national_admin, owns, scope, staff_network_id
 from .forms import StaffAuthenticationForm
+from .versioning import VersionCheckedForm, Versioned
 
 EXACT_COUNT_UP_TO = 10_000
 # A row id in a URL: digits that fit in a bigint, so that a forged id is a 404 and not a database error.
@@ -97,6 +98,20 @@ class ScopedModelAdmin(admin.ModelAdmin):
             fields += [name for name in (*self.national_only_fields, "status") if name in model_fields]
         return list(dict.fromkeys(fields))
 
+    def get_form(self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs):
+        if issubclass(self.model, Versioned) and not issubclass(self.form, VersionCheckedForm):
+            kwargs.setdefault("form", type("VersionChecked", (VersionCheckedForm, self.form), {}))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not issubclass(self.model, Versioned) or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        if "version_seen" in options["fields"]:
+            return fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "version_seen"]}), *rest]
+
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return self._limit(field, db_field, request)
@@ -176,7 +191,8 @@ class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         obj = self.get_object(request, object_id)
         if request.method == "POST" and not self.has_change_permission(request, obj):
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        with transaction.atomic():  # as Django's own change form: the version check locks the row until saved
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def _transition_action(action: str, label: str, permission: str):

@@ -3,13 +3,14 @@ programmes and publications. Transitions check the person's role and record who 
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from innovations.choices import Status
 
 from . import fields
 from .access import can_change, can_publish
+from .versioning import Versioned
 
 # action: (statuses it may start from, the status it leads to, the right it needs, past tense)
 TRANSITIONS = {
@@ -21,7 +22,7 @@ TRANSITIONS = {
 }
 
 
-class Workflow(models.Model):
+class Workflow(Versioned):
     status = fields.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     status_changed_by = models.ForeignKey(
@@ -32,21 +33,30 @@ class Workflow(models.Model):
         abstract = True
 
     def transition(self, action: str, *, by) -> None:
-        """Move to the status the action leads to, if the person may and the record is in a status it allows."""
-        starts, target, right, done = TRANSITIONS[action]
-        if self.status not in starts:
-            raise ValidationError(f"‘{self}’ is {self.get_status_display().lower()}, so it cannot be {done}.")
-        allowed = can_publish(by, self) if right == "publish" else can_change(by, self)
-        if not allowed:
-            raise PermissionDenied(f"You may not have ‘{self}’ {done}.")
-        self.status = target
-        self.status_changed_at = timezone.now()
-        self.status_changed_by = by
-        self.on_status_change()
-        self.save()
+        """Move to the status the action leads to, if the person may and the record is in a status it allows.
 
-    def on_status_change(self) -> None:
-        """A hook for models that keep more state about publication."""
+        The row is locked and its status read again first, so of two transitions at once (a publish
+        and an archive) the second sees what the first did; only the workflow's own fields are
+        written, so a content edit saved meanwhile is kept."""
+        starts, target, right, done = TRANSITIONS[action]
+        with transaction.atomic():
+            stored = type(self)._default_manager.select_for_update().get(pk=self.pk)
+            self.status, self.version = stored.status, stored.version
+            if self.status not in starts:
+                raise ValidationError(f"‘{self}’ is {self.get_status_display().lower()}, so it cannot be {done}.")
+            allowed = can_publish(by, self) if right == "publish" else can_change(by, self)
+            if not allowed:
+                raise PermissionDenied(f"You may not have ‘{self}’ {done}.")
+            self.status = target
+            self.status_changed_at = timezone.now()
+            self.status_changed_by = by
+            changed = ["status", "status_changed_at", "status_changed_by", *self.on_status_change()]
+            changed += [f.name for f in self._meta.concrete_fields if getattr(f, "auto_now", False)]
+            self.save(update_fields=changed)
+
+    def on_status_change(self) -> list[str]:
+        """A hook for models that keep more state about publication: returns the fields it set."""
+        return []
 
     def submit_for_review(self, *, by) -> None:
         self.transition("submit", by=by)

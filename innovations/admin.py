@@ -4,6 +4,7 @@ from django.db import models
 from hinportal.admin import WORKFLOW_ACTIONS, ScopedAdmin
 from hinportal.exports import SpreadsheetExportMixin
 from hinportal.imports_admin import ImportAdminMixin
+from hinportal.versioning import VersionCheckedForm
 
 from .models import Adoption, EvidenceItem, Innovation, NiceGuidance, Programme
 from .resources import AdoptionResource, InnovationResource
@@ -18,6 +19,7 @@ class NiceGuidanceInline(admin.TabularInline):
 
 class EvidenceItemInline(admin.StackedInline):
     model = EvidenceItem
+    form = VersionCheckedForm
     extra = 0
     formfield_overrides = URL_HTTPS
 

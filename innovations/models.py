@@ -1,15 +1,21 @@
+from itertools import count
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from hinportal import fields
+from hinportal.db import violated_constraint
+from hinportal.versioning import Versioned
 from hinportal.workflow import Workflow
 from networks.models import IntegratedCareBoard, Network
 
@@ -28,6 +34,8 @@ from .choices import (
     Status,
 )
 
+ONE_OPEN_SUBMISSION = "one_open_submission_per_name_per_icb"
+SLUG_CONSTRAINT = "innovations_innovation_slug_key"
 # The catalogue's one rule for "proven" (shown on pages and used by every filter):
 # NICE guidance or real-world evidence, and adopted or embedded in at least this many ICBs.
 PROVEN_MIN_ICBS = 3
@@ -168,6 +176,14 @@ class Innovation(Workflow):
                 condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
                 name="innovation_published_has_date",
             ),
+            # An ICB's lead cannot submit the same innovation twice while the first is still open
+            # (two clicks, two tabs, two leads at once).
+            models.UniqueConstraint(
+                Lower("name"),
+                "submitted_by_icb",
+                condition=Q(submitted_by_icb__isnull=False, status__in=[Status.DRAFT, Status.IN_REVIEW]),
+                name=ONE_OPEN_SUBMISSION,
+            ),
         ]
         permissions = [("publish_innovation", "Can publish, unpublish and archive innovations")]
 
@@ -177,9 +193,28 @@ class Innovation(Workflow):
     def get_absolute_url(self) -> str:
         return reverse("innovations:detail", args=[self.slug])
 
-    def on_status_change(self) -> None:
+    def save_with_free_slug(self) -> None:
+        """Save a new innovation under its name's slug, or the first free one of "-2", "-3"…, trying
+        the next if another request takes the same slug at the same moment."""
+        base = slugify(self.name)[:180] or "innovation"
+        for n in count(1):
+            self.slug = base if n == 1 else f"{base}-{n}"
+            if Innovation.objects.filter(slug=self.slug).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    self.save()
+                return
+            except IntegrityError as error:
+                if violated_constraint(error) != SLUG_CONSTRAINT:
+                    raise
+                self.pk = None
+                self._state.adding = True
+
+    def on_status_change(self) -> list[str]:
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        return ["published_at"]
 
     def get_clinical_areas_display(self) -> list[str]:
         return [ClinicalArea(v).label for v in self.clinical_areas if v in ClinicalArea.values]
@@ -219,7 +254,7 @@ class NiceGuidance(models.Model):
         return f"https://www.nice.org.uk/{section}/{self.code.lower()}"
 
 
-class EvidenceItem(models.Model):
+class EvidenceItem(Versioned):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="evidence")
     kind = fields.CharField("type", max_length=40, choices=EvidenceType)
     title = fields.CharField(max_length=300)
@@ -288,7 +323,7 @@ class Programme(Workflow):
         return reverse("innovations:programme_detail", args=[self.slug])
 
 
-class Adoption(models.Model):
+class Adoption(Versioned):
     """How far one ICB has gone with one innovation."""
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="adoptions")

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
 from hinportal.access import is_national_admin, is_network_staff, lead_icb_id
+from hinportal.db import violated_constraint
 from hinportal.listing import nearest_page, query_string
 from hinportal.text import spreadsheet_row
 from networks.models import IntegratedCareBoard
@@ -28,7 +29,7 @@ from networks.models import IntegratedCareBoard
 from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
 from .choices import ADOPTED, AdoptionStatus, Status
 from .forms import LocalInnovationForm, ProvenElsewhereFilterForm, ShortlistAddForm, ShortlistForm, ShortlistNoteForm
-from .models import Adoption, Innovation, Shortlist, ShortlistItem
+from .models import ONE_OPEN_SUBMISSION, Adoption, Innovation, Shortlist, ShortlistItem
 
 PAGE_SIZE = 20
 
@@ -312,24 +313,21 @@ def submit_innovation(request: HttpRequest, slug: str) -> HttpResponse:
     form = LocalInnovationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         innovation = form.save(commit=False)
-        innovation.slug = _unique_slug(innovation.name)
         innovation.status = Status.IN_REVIEW
         innovation.status_changed_at = timezone.now()
         innovation.status_changed_by = request.user
         innovation.lead_network = icb.network
         innovation.submitted_by_icb = icb
         innovation.submitted_by = request.user
-        innovation.full_clean()
-        innovation.save()
-        messages.success(request, f"‘{innovation.name}’ is with {icb.network.name} for review.")
+        innovation.full_clean(exclude=["slug"], validate_constraints=False)
+        try:
+            innovation.save_with_free_slug()
+        except IntegrityError as error:
+            if violated_constraint(error) != ONE_OPEN_SUBMISSION:
+                raise
+            messages.info(request, f"‘{innovation.name}’ is already with {icb.network.name} for review.")
+        else:
+            messages.success(request, f"‘{innovation.name}’ is with {icb.network.name} for review.")
         return redirect("innovations:workspace", icb.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "innovations/submission_form.html", {"icb": icb, "form": form}, status=status)
-
-
-def _unique_slug(name: str) -> str:
-    base = slugify(name)[:180]
-    slug, n = base, 2
-    while Innovation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
