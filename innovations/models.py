@@ -359,7 +359,12 @@ class Adoption(Versioned):
     def clean(self) -> None:
         # The constraint adoption_ends_after_start, said in words for forms and imports.
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": "The end date must be on or after the start date."})
+            raise ValidationError(
+                {
+                    "ended_on": f"The end date ({self.ended_on:%d/%m/%Y}) must be on or after the start date "
+                    f"({self.started_on:%d/%m/%Y})."
+                }
+            )
 
     @property
     def counts_as_adopted(self) -> bool:
