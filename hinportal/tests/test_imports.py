@@ -329,3 +329,16 @@ def test_a_queued_file_waits_for_the_worker_and_says_so(client_as, innovation, s
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "hinportal.tasks.check_import"
     assert queued.args_kwargs["args"] == [str(ImportJob.objects.get().pk)]
+
+
+@pytest.mark.parametrize("name", ["../../../../etc/passwd", "/etc/passwd", "..%2F..%2Fsettings.py"])
+def test_a_forged_file_name_reaches_nothing(client_as, innovation, name):
+    """The old confirm step read the file named in the form; ours names a job, and only its uploader's."""
+    client = client_as("editor")
+    old_confirm = client.post(
+        "/admin/innovations/adoption/process_import/", {"import_file_name": name, "format": "0"}, follow=True
+    )
+    assert old_confirm.status_code == 404
+    forged_job = client.post(f"/admin/innovations/adoption/import/{name}/confirm/", follow=True)
+    assert forged_job.status_code == 404
+    assert not Adoption.objects.exists()
