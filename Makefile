@@ -16,14 +16,16 @@ run: setup
 	@echo "The task worker logs to .local/worker.log."
 	@$(PY) manage.py db_worker --no-reload >> .local/worker.log 2>&1 & echo $$! > .local/worker.pid; \
 	trap 'kill $$(cat .local/worker.pid) 2>/dev/null; rm -f .local/worker.pid' EXIT; \
-	$(VENV)/bin/gunicorn -c hinportal/gunicorn.conf.py hinportal.wsgi --bind $(BIND) --pid .local/gunicorn.pid --access-logfile -
+	$(VENV)/bin/gunicorn -c hinportal/gunicorn_config.py hinportal.wsgi --bind $(BIND) --pid .local/gunicorn.pid --access-logfile -
 
+# Tests run in parallel, one process per core (pytest-xdist), each with its own test database.
 test: setup lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 setup: db
 	$(PY) manage.py migrate --noinput
@@ -36,11 +38,11 @@ db: install
 
 install: $(VENV)/.installed $(VENDOR)/.copied
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

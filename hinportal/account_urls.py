@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import PasswordResetView, SignInView
+from .lib.accounts import PasswordResetView, SignInView
 
 app_name = "account"
 

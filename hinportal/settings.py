@@ -51,12 +51,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "hinportal.middleware.reject_unreadable_bodies",
+    "hinportal.lib.middleware.reject_unreadable_bodies",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "hinportal.middleware.signed_in_sessions_expire",
-    "hinportal.middleware.private_pages_not_stored",
+    "hinportal.lib.middleware.signed_in_sessions_expire",
+    "hinportal.lib.middleware.private_pages_not_stored",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
@@ -101,15 +101,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "hinportal.access.client_ip"
+AXES_CLIENT_IP_CALLABLE = "hinportal.lib.access.client_ip"
 
 # Exports in the admin (django-import-export): CSV and XLSX of a filtered changelist, for anyone
-# who may view it; hinportal.exports escapes every cell. Imports are our own (hinportal.imports).
+# who may view it; hinportal.lib.exports escapes every cell. Imports are our own (hinportal.lib.imports).
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Off: it only strips one leading "=" and turns every cell into text.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-# What an uploaded spreadsheet may be, checked before it is read (hinportal.spreadsheets); files of
+# What an uploaded spreadsheet may be, checked before it is read (hinportal.lib.spreadsheets); files of
 # up to IMPORT_INLINE_ROWS rows are checked and imported in the request, larger ones by the worker.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
@@ -122,7 +122,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGIN_URL = "account:sign_in"
 LOGIN_REDIRECT_URL = "innovations:workspace_home"
-LOGOUT_REDIRECT_URL = "networks:home"
+LOGOUT_REDIRECT_URL = "home"
 
 # Every account on the portal belongs to NHS staff: at least 12 characters, not like the person's
 # name, not in Django's list of 20,000 common passwords, and hard to guess by zxcvbn's measure
@@ -193,7 +193,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # A database outage logs one line per kind of failure a minute, not a traceback (and a mail) per request.
-    "filters": {"database_outage": {"()": "hinportal.outage.OneLinePerFailureClass"}},
+    "filters": {"database_outage": {"()": "hinportal.lib.outage.OneLinePerFailureClass"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"filters": ["database_outage"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.db import models
 
-from hinportal.admin import WORKFLOW_ACTIONS, ScopedAdmin
-from hinportal.exports import SpreadsheetExportMixin
-from hinportal.imports_admin import ImportAdminMixin
-from hinportal.versioning import VersionCheckedForm
+from hinportal.lib.admin import WORKFLOW_ACTIONS, ScopedAdmin
+from hinportal.lib.exports import SpreadsheetExportMixin
+from hinportal.lib.imports_admin import ImportAdminMixin
+from hinportal.lib.versioning import VersionCheckedForm
 
 from .models import Adoption, EvidenceItem, Innovation, NiceGuidance, Programme
 from .resources import AdoptionResource, InnovationResource

@@ -6,9 +6,10 @@ from collections import Counter, defaultdict
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
-from hinportal.charts import BarChart, quarterly
-from hinportal.listing import cached
-from networks.hexmap import HexMap, hex_map
+from hinportal.lib.charts import BarChart, quarterly
+from hinportal.lib.hexmap import HexMap
+from hinportal.lib.listing import cached
+from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
 from .choices import ADOPTED, AdoptionStatus
@@ -62,7 +63,7 @@ def comparison(icb: IntegratedCareBoard, icbs: list[IntegratedCareBoard]) -> lis
 
 
 def map_by_status(icbs: list[IntegratedCareBoard], statuses: dict[int, str]) -> HexMap:
-    return hex_map(icbs, lambda icb: statuses.get(icb.pk, "none"), STATUS_LEGEND)
+    return icb_map(icbs, lambda icb: statuses.get(icb.pk, "none"), STATUS_LEGEND)
 
 
 def map_by_reach(icbs: list[IntegratedCareBoard], highlight: IntegratedCareBoard) -> HexMap:
@@ -75,7 +76,7 @@ def map_by_reach(icbs: list[IntegratedCareBoard], highlight: IntegratedCareBoard
     def describe(icb: IntegratedCareBoard) -> str:
         return f"{adopted_count(totals, icb.pk)} adopted or embedded"
 
-    return hex_map(icbs, bin_of, [(key, label) for key, label, _ in BINS], highlight=highlight.pk, describe=describe)
+    return icb_map(icbs, bin_of, [(key, label) for key, label, _ in BINS], highlight=highlight.pk, describe=describe)
 
 
 def chart_for(adoptions: QuerySet) -> BarChart | None:

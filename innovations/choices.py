@@ -7,13 +7,6 @@ vocabulary words are searchable too.
 from django.db import models
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in-review", "In review"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
-
-
 class Category(models.TextChoices):
     MEDICAL_DEVICE = "medical-device", "Medical device"
     IN_VITRO_DIAGNOSTIC = "in-vitro-diagnostic", "In vitro diagnostic"

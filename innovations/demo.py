@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard, Network
 
 from .choices import (
@@ -28,7 +29,6 @@ from .choices import (
     EvidenceTier,
     EvidenceType,
     Stage,
-    Status,
 )
 from .models import Adoption, EvidenceItem, Innovation, Programme
 

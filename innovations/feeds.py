@@ -2,7 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.urls import reverse
 
-from hinportal.feeds import PlainTextAtomFeed
+from hinportal.lib.feeds import PlainTextAtomFeed
 
 from .filters import InnovationFilter
 from .models import Innovation

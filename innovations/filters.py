@@ -6,12 +6,12 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from hinportal.listing import FacetedFilterSet, cached, group_counts
+from hinportal.lib.listing import FacetedFilterSet, cached, group_counts
+from hinportal.lib.query import build_query
 from networks.models import IntegratedCareBoard, Network, Region
 
 from .choices import ADOPTED, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
 from .models import Adoption, Innovation, NiceGuidance, Programme
-from .search import build_query
 
 
 class Sort:

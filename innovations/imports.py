@@ -1,12 +1,13 @@
-"""Adoptions and innovations from a spreadsheet (hinportal.imports does the shared work)."""
+"""Adoptions and innovations from a spreadsheet (hinportal.lib.imports does the shared work)."""
 
 from django.db.models import Model
 
-from hinportal.access import choosable, is_national_admin, staff_network_id
-from hinportal.imports import Column, Importer, RowProblem, day, many_of, one_of, text, whole_number
+from hinportal.lib.access import choosable, is_national_admin, staff_network_id
+from hinportal.lib.imports import Column, Importer, RowProblem, day, many_of, one_of, text, whole_number
+from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard, Network
 
-from .choices import AdoptionStatus, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, Stage, Status
+from .choices import AdoptionStatus, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, Stage
 from .models import Adoption, Innovation, Programme
 
 

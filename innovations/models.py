@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from hinportal import fields
-from hinportal.db import violated_constraint
-from hinportal.versioning import Versioned
-from hinportal.workflow import Workflow
+from hinportal.lib import fields
+from hinportal.lib.db import violated_constraint
+from hinportal.lib.versioning import Versioned
+from hinportal.lib.workflow import Status, Workflow
 from networks.models import IntegratedCareBoard, Network
 
 from .choices import (
@@ -31,7 +31,6 @@ from .choices import (
     NiceGuidanceType,
     Scope,
     Stage,
-    Status,
 )
 
 ONE_OPEN_SUBMISSION = "one_open_submission_per_name_per_icb"
@@ -39,7 +38,6 @@ SLUG_CONSTRAINT = "innovations_innovation_slug_key"
 # The catalogue's one rule for "proven" (shown on pages and used by every filter):
 # NICE guidance or real-world evidence, and adopted or embedded in at least this many ICBs.
 PROVEN_MIN_ICBS = 3
-SEARCH_CONFIG = "english"
 
 
 def proven_condition() -> Q:

@@ -2,7 +2,7 @@
 
 from import_export import fields, widgets
 
-from hinportal.exports import SafeExportResource
+from hinportal.lib.exports import SafeExportResource
 from networks.models import IntegratedCareBoard
 
 from .models import Adoption, Innovation, Programme

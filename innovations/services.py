@@ -4,10 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from hinportal.lib.datafiles import LoadResult, read_rows, upsert
+from hinportal.lib.workflow import Status
 from networks.models import Network
-from networks.services import LoadResult, read_rows, upsert
 
-from .choices import Scope, Status
+from .choices import Scope
 from .models import Innovation, NiceGuidance, Programme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("innovations/<slug:slug>/", views.innovation_detail, name="detail"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
+    path("ics/<slug:slug>/", views.icb_detail, name="icb_detail"),
     path("ics/<slug:slug>/proven-elsewhere/", workspace.proven_elsewhere, name="proven_elsewhere"),
     path("workspace/", workspace.workspace_home, name="workspace_home"),
     path("ics/<slug:slug>/workspace/", workspace.workspace, name="workspace"),

@@ -11,22 +11,27 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.access import can_preview
-from hinportal.listing import CountedPaginator, label_with_counts, nearest_page, query_string
-from hinportal.text import spreadsheet_row
-from networks.hexmap import hex_map
+from hinportal.lib.access import can_preview, lead_icb_id
+from hinportal.lib.listing import CountedPaginator, label_with_counts, nearest_page, query_string
+from hinportal.lib.query import highlighted_text
+from hinportal.lib.text import spreadsheet_row
+from hinportal.lib.workflow import Status
+from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
-from .adoption_stats import chart_for, map_by_status
-from .choices import ADOPTED, ClinicalArea, Status
+from .adoption_stats import adopted_count, adoption_totals, chart_for, map_by_reach, map_by_status
+from .choices import ADOPTED, ClinicalArea
 from .filters import InnovationFilter, Sort, facet_counts, result_count
+from .forms import ProvenElsewhereFilterForm
 from .models import Adoption, Innovation, Programme
-from .search import did_you_mean, highlighted_text
+from .search import did_you_mean
 from .summary import describe_search
+from .workspace import proven_elsewhere_page
 
 PAGE_SIZE = 20
 PROGRAMME_LEGEND = [("none", "None of its innovations adopted"), ("adopted", "At least one adopted or embedded")]
 RELATED_PUBLICATIONS = 10
+RECENT_ADOPTIONS = 10
 HOME = ("Home", "/")
 EXPORT_FIELDS = [
     "name",
@@ -256,10 +261,32 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "spread_by_network": by_network,
         "icbs_reached": sum(len(rows) for _, rows in by_network),
         "icb_total": len(icbs),
-        "adoption_map": hex_map(icbs, lambda icb: "adopted" if icb.slug in reached else "none", PROGRAMME_LEGEND),
+        "adoption_map": icb_map(icbs, lambda icb: "adopted" if icb.slug in reached else "none", PROGRAMME_LEGEND),
         "adoption_chart": chart_for(
             Adoption.objects.filter(innovation__programmes=programme, innovation__status=Status.PUBLISHED)
         ),
         "breadcrumbs": [HOME, ("Programmes", reverse("innovations:programme_list"))],
     }
     return render(request, "innovations/programme_detail.html", context)
+
+
+@require_safe
+def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    icb = get_object_or_404(IntegratedCareBoard.objects.select_related("region", "network"), slug=slug)
+    icbs = list(IntegratedCareBoard.objects.current().order_by("short_name"))
+    adoptions = Adoption.objects.filter(icb=icb, innovation__status=Status.PUBLISHED)
+    context = {
+        "icb": icb,
+        "neighbours": [other for other in icbs if other.region_id == icb.region_id and other.pk != icb.pk],
+        "adopted_total": adopted_count(adoption_totals(), icb.pk),
+        "recently_adopted": adoptions.filter(status__in=ADOPTED)
+        .select_related("innovation")
+        .order_by("-started_on", "innovation__name")[:RECENT_ADOPTIONS],
+        "reach_map": map_by_reach(icbs, icb),
+        "adoption_chart": chart_for(adoptions),
+        "is_lead": lead_icb_id(request.user) == icb.pk,
+        **proven_elsewhere_page(request, icb, ProvenElsewhereFilterForm({})),
+        "publications": icb.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
+        "breadcrumbs": [HOME, ("Integrated care systems", reverse("networks:icb_list"))],
+    }
+    return render(request, "innovations/icb_detail.html", context)

@@ -20,14 +20,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
-from hinportal.access import is_national_admin, is_network_staff, lead_icb_id
-from hinportal.db import violated_constraint
-from hinportal.listing import nearest_page, query_string
-from hinportal.text import spreadsheet_row
+from hinportal.lib.access import is_national_admin, is_network_staff, lead_icb_id
+from hinportal.lib.db import violated_constraint
+from hinportal.lib.listing import nearest_page, query_string
+from hinportal.lib.text import spreadsheet_row
+from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
 from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
-from .choices import ADOPTED, AdoptionStatus, Status
+from .choices import ADOPTED, AdoptionStatus
 from .forms import LocalInnovationForm, ProvenElsewhereFilterForm, ShortlistAddForm, ShortlistForm, ShortlistNoteForm
 from .models import ONE_OPEN_SUBMISSION, Adoption, Innovation, Shortlist, ShortlistItem
 

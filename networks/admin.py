@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from hinportal.admin import ScopedModelAdmin
+from hinportal.lib.admin import ScopedModelAdmin
 
 from .models import IntegratedCareBoard, Membership, Network, Region
 

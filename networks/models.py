@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from hinportal import fields
+from hinportal.lib import fields
 
 
 class Confidence(models.TextChoices):
@@ -147,7 +147,7 @@ class IntegratedCareBoard(ReferenceFact):
         return self.short_name
 
     def get_absolute_url(self) -> str:
-        return reverse("networks:icb_detail", args=[self.slug])
+        return reverse("innovations:icb_detail", args=[self.slug])
 
     @property
     def is_current(self) -> bool:

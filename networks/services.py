@@ -1,45 +1,14 @@
-import csv
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.dateparse import parse_date
 from django.utils.text import slugify
+
+from hinportal.lib.datafiles import LoadResult, read_rows, upsert
 
 from .models import IntegratedCareBoard, Network, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-@dataclass
-class LoadResult:
-    created: dict[str, int] = field(default_factory=dict)
-    total: dict[str, int] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return "; ".join(f"{name}: {self.total[name]} in files, {self.created[name]} new" for name in self.total)
-
-
-def read_rows(name: str, *, data_dir: Path = DATA_DIR) -> list[dict[str, str]]:
-    with open(data_dir / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def upsert(model: type[models.Model], rows: list[models.Model], *, key: str, update: bool) -> int:
-    """Insert rows whose key is new; with update, overwrite existing rows from the files too.
-
-    Without update, records that staff have corrected in the admin are left as they are.
-    """
-    for row in rows:
-        row.full_clean(validate_unique=False, validate_constraints=False)
-    keys = [getattr(row, key) for row in rows]
-    existing = model.objects.filter(**{f"{key}__in": keys}).count()
-    if update:
-        fields = [f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != key]
-        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=[key], update_fields=fields)
-    else:
-        model.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(keys) - existing
 
 
 @transaction.atomic
@@ -56,7 +25,7 @@ def load_reference_data(*, update: bool = False) -> LoadResult:
             confidence=row["confidence"],
             confidence_note=row["confidence_note"],
         )
-        for row in read_rows("regions.csv")
+        for row in read_rows("regions.csv", data_dir=DATA_DIR)
     ]
     result.total["regions"] = len(regions)
     result.created["regions"] = upsert(Region, regions, key="ons_code", update=update)
@@ -73,7 +42,7 @@ def load_reference_data(*, update: bool = False) -> LoadResult:
             confidence=row["confidence"],
             confidence_note=row["confidence_note"],
         )
-        for row in read_rows("networks.csv")
+        for row in read_rows("networks.csv", data_dir=DATA_DIR)
     ]
     result.total["networks"] = len(networks)
     result.created["networks"] = upsert(Network, networks, key="code", update=update)
@@ -93,7 +62,7 @@ def load_reference_data(*, update: bool = False) -> LoadResult:
             confidence=row["confidence"],
             confidence_note=row["confidence_note"],
         )
-        for row in read_rows("icbs.csv")
+        for row in read_rows("icbs.csv", data_dir=DATA_DIR)
     ]
     result.total["ICBs"] = len(icbs)
     result.created["ICBs"] = upsert(IntegratedCareBoard, icbs, key="ods_code", update=update)

@@ -5,11 +5,9 @@ from . import views
 app_name = "networks"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("networks/", views.network_list, name="network_list"),
     path("networks/<slug:slug>/", views.network_detail, name="network_detail"),
     path("ics/", views.icb_list, name="icb_list"),
-    path("ics/<slug:slug>/", views.icb_detail, name="icb_detail"),
     path("open-data/", views.open_data, name="open_data"),
     path("open-data/<slug:dataset>.csv", views.open_data_csv, name="open_data_csv"),
 ]

@@ -6,19 +6,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.access import lead_icb_id
-from hinportal.text import spreadsheet_row
-from innovations.adoption_stats import adopted_count, adoption_totals, chart_for, map_by_reach
-from innovations.choices import ADOPTED, Status
-from innovations.forms import ProvenElsewhereFilterForm
-from innovations.models import Adoption
-from innovations.workspace import proven_elsewhere_page
+from hinportal.lib.text import spreadsheet_row
 
 from .models import IntegratedCareBoard, Network, Region
 
 HOME = ("Home", "/")
 RELATED_PUBLICATIONS = 10
-RECENT_ADOPTIONS = 10
 
 
 def _networks_crumb() -> tuple[str, str]:
@@ -27,15 +20,6 @@ def _networks_crumb() -> tuple[str, str]:
 
 def _icbs_crumb() -> tuple[str, str]:
     return ("Integrated care systems", reverse("networks:icb_list"))
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "network_count": Network.objects.count(),
-        "icb_count": IntegratedCareBoard.objects.current().count(),
-    }
-    return render(request, "networks/home.html", context)
 
 
 @require_safe
@@ -64,28 +48,6 @@ def icb_list(request: HttpRequest) -> HttpResponse:
     icbs = IntegratedCareBoard.objects.current().select_related("network").order_by("short_name")
     regions = Region.objects.prefetch_related(Prefetch("icbs", queryset=icbs, to_attr="current_icbs"))
     return render(request, "networks/icb_list.html", {"regions": regions, "breadcrumbs": [HOME]})
-
-
-@require_safe
-def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    icb = get_object_or_404(IntegratedCareBoard.objects.select_related("region", "network"), slug=slug)
-    icbs = list(IntegratedCareBoard.objects.current().order_by("short_name"))
-    adoptions = Adoption.objects.filter(icb=icb, innovation__status=Status.PUBLISHED)
-    context = {
-        "icb": icb,
-        "neighbours": [other for other in icbs if other.region_id == icb.region_id and other.pk != icb.pk],
-        "adopted_total": adopted_count(adoption_totals(), icb.pk),
-        "recently_adopted": adoptions.filter(status__in=ADOPTED)
-        .select_related("innovation")
-        .order_by("-started_on", "innovation__name")[:RECENT_ADOPTIONS],
-        "reach_map": map_by_reach(icbs, icb),
-        "adoption_chart": chart_for(adoptions),
-        "is_lead": lead_icb_id(request.user) == icb.pk,
-        **proven_elsewhere_page(request, icb, ProvenElsewhereFilterForm({})),
-        "publications": icb.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
-        "breadcrumbs": [HOME, _icbs_crumb()],
-    }
-    return render(request, "networks/icb_detail.html", context)
 
 
 OPEN_DATA = {

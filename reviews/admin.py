@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
-from hinportal.access import choosable
-from hinportal.admin import WORKFLOW_ACTIONS, ScopedAdmin
+from hinportal.lib.access import choosable
+from hinportal.lib.admin import WORKFLOW_ACTIONS, ScopedAdmin
 
 from .models import Publication, Recommendation
 

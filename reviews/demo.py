@@ -8,7 +8,8 @@ import random
 from django.db import transaction
 from django.utils.text import slugify
 
-from innovations.choices import ADOPTED, Status
+from hinportal.lib.workflow import Status
+from innovations.choices import ADOPTED
 from innovations.models import Adoption
 
 from .models import Kind, Publication

@@ -5,7 +5,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from hinportal.feeds import PlainTextAtomFeed
+from hinportal.lib.feeds import PlainTextAtomFeed
 
 from .models import Kind, Publication
 

@@ -3,8 +3,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
-from hinportal.listing import FacetedFilterSet, cached, group_counts
-from innovations.search import build_query
+from hinportal.lib.listing import FacetedFilterSet, cached, group_counts
+from hinportal.lib.query import build_query
 from networks.models import Network
 
 from .models import Kind, Publication

@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
 
-from hinportal import fields
-from hinportal.workflow import Workflow
-from innovations.choices import Status
+from hinportal.lib import fields
+from hinportal.lib.workflow import Status, Workflow
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Network
 

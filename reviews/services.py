@@ -3,10 +3,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.dateparse import parse_date
 
-from innovations.choices import Scope, Status
+from hinportal.lib.datafiles import LoadResult, read_rows, upsert
+from hinportal.lib.workflow import Status
+from innovations.choices import Scope
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Network
-from networks.services import LoadResult, read_rows, upsert
 
 from .models import Publication, Recommendation
 

@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.access import can_preview
-from hinportal.listing import CountedPaginator, label_with_counts, nearest_page, query_string
+from hinportal.lib.access import can_preview
+from hinportal.lib.listing import CountedPaginator, label_with_counts, nearest_page, query_string
+from hinportal.lib.query import highlighted_text
 from innovations.models import Innovation, Programme
-from innovations.search import highlighted_text
 
 from .filters import PublicationFilter, facet_counts, result_count
 from .models import Publication, Recommendation

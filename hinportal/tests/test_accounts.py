@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from hinportal import middleware
+from hinportal.lib import middleware
 
 
 def set_password_page(client, user: User) -> str:

@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hinportal import admin as portal_admin
+from hinportal.lib import admin as portal_admin
 from innovations.tests.factories import make_adoption, make_innovation
 from networks.models import IntegratedCareBoard
 

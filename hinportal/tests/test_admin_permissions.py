@@ -4,8 +4,8 @@ where the action is refused. The record always belongs to Health Innovation Wess
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
+from hinportal.lib.workflow import Status
 from hinportal.tests.admin_forms import change_form_data
-from innovations.choices import Status
 from innovations.models import Programme
 from innovations.tests.factories import make_adoption, make_evidence, make_innovation, make_programme
 from networks.models import IntegratedCareBoard, Network

@@ -3,7 +3,7 @@ import pytest
 from conftest import assert_accessible, make_person
 from networks.services import load_reference_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from django.db import connection
 from django.test import Client
 
 from conftest import make_person
+from hinportal.lib.workflow import TRANSITIONS, Status
 from hinportal.tests.admin_forms import change_form_data
-from hinportal.workflow import TRANSITIONS
-from innovations.choices import Status
 from innovations.models import Innovation
 from innovations.tests.factories import make_innovation
 from networks.models import Network
@@ -68,7 +67,7 @@ def test_the_second_of_two_editors_is_told_and_keeps_what_they_typed(client_as, 
     assert innovation.version == 3
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_saves_at_the_same_moment_one_wins_and_one_is_told(personas):
     innovation = wessex_draft(summary="As it was.")
     clients = []
@@ -86,7 +85,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_one_is_told(personas):
     assert innovation.version == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("first", "second"), [("publish", "return_to_draft"), ("archive", "return_to_draft")])
 def test_two_transitions_at_once_each_start_from_what_the_other_left(personas, first, second):
     """Both read "in review". Unlocked, the second wrote over the first as if it were still in
@@ -118,7 +117,7 @@ def test_two_transitions_at_once_each_start_from_what_the_other_left(personas, f
     assert innovation.status == applied[-1]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_identical_transitions_at_once_happen_once(personas):
     innovation = wessex_draft()
     publisher = personas["publisher"]
@@ -134,7 +133,7 @@ def test_two_identical_transitions_at_once_happen_once(personas):
     assert innovation.history.filter(status=Status.PUBLISHED).count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_transition_keeps_an_edit_saved_meanwhile(personas):
     innovation = wessex_draft(summary="Old words.")
     stale = Innovation.objects.get(pk=innovation.pk)
@@ -160,7 +159,7 @@ def lead_client(person) -> Client:
     return client
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twelve_identical_submissions_at_once_make_one_innovation(personas):
     lead = personas["ICS lead"]
     clients = [lead_client(lead) for _ in range(12)]
@@ -170,7 +169,7 @@ def test_twelve_identical_submissions_at_once_make_one_innovation(personas):
     assert Innovation.objects.filter(name="Falls app").count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_names_with_the_same_slug_at_once_all_get_a_slug_of_their_own(personas):
     leads = [make_person(f"lead-{n}", "ICS lead", icb_code="QVV") for n in range(12)]
     names = [f"Falls app{mark}" for mark in "!?.,;:'\"()*#"]

@@ -1,7 +1,7 @@
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
+from hinportal.lib.workflow import Status
 from hinportal.tests.admin_forms import change_form_data
-from innovations.choices import Status
 from innovations.models import Adoption, Innovation
 from innovations.tests.factories import make_innovation
 from networks.models import Network

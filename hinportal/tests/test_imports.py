@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from hinportal.lib.workflow import Status
 from hinportal.models import ImportJob
-from innovations.choices import Status
 from innovations.models import Adoption, Innovation
 from innovations.tests.factories import make_adoption, make_innovation, make_programme
 from networks.models import IntegratedCareBoard, Network
@@ -327,7 +327,7 @@ def test_a_queued_file_waits_for_the_worker_and_says_so(client_as, innovation, s
     assert 'href="/admin/innovations/adoption/import/' in html  # "Check again", for pages without JavaScript
     assert "js/import-progress.js" in html
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "hinportal.tasks.check_import"
+    assert queued.task_path == "hinportal.lib.tasks.check_import"
     assert queued.args_kwargs["args"] == [str(ImportJob.objects.get().pk)]
 
 

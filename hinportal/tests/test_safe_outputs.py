@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from django.db import connection
 
+from hinportal.lib.text import spreadsheet_cell
 from hinportal.tests.admin_forms import change_form_data
-from hinportal.text import spreadsheet_cell
 from innovations.models import Innovation, Shortlist
 from innovations.tests.factories import make_adoption, make_innovation
 from networks.models import IntegratedCareBoard, Network

@@ -1,4 +1,4 @@
-"""Slow clients cannot stall the portal as `make run` serves it (hinportal/gunicorn.conf.py)."""
+"""Slow clients cannot stall the portal as `make run` serves it (hinportal/gunicorn_config.py)."""
 
 import socket
 import subprocess
@@ -30,7 +30,7 @@ def server(tmp_path):
             "-m",
             "gunicorn",
             "-c",
-            "hinportal/gunicorn.conf.py",
+            "hinportal/gunicorn_config.py",
             "hinportal.wsgi",
             "--bind",
             f"127.0.0.1:{port}",
@@ -49,7 +49,7 @@ def server(tmp_path):
                 pytest.fail("gunicorn did not start")
             time.sleep(0.1)
     yield port
-    process.terminate()
+    process.kill()  # not terminate: a graceful stop would wait for the slow clients' connections
     process.wait(timeout=30)
     log.close()
 

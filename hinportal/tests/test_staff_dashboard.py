@@ -1,4 +1,4 @@
-from innovations.choices import Status
+from hinportal.lib.workflow import Status
 from innovations.tests.factories import make_adoption, make_innovation
 from networks.models import IntegratedCareBoard, Network
 

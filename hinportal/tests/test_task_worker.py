@@ -14,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
+from hinportal.lib.workflow import Status
 from hinportal.models import ImportJob
-from innovations.choices import Status
 from innovations.models import Adoption, Innovation
 from networks.models import IntegratedCareBoard
 
@@ -85,7 +85,7 @@ def another_backend_is_writing_adoptions() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_while_writing_leaves_nothing_and_a_new_one_finishes(
     client_as, personas, settings, start_worker
 ):

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from innovations.choices import Status
+from hinportal.lib.workflow import Status
 from innovations.tests.factories import make_innovation
 from networks.models import Network
 from reviews.tests.factories import make_publication

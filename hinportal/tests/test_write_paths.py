@@ -1,11 +1,11 @@
-"""Every way of writing a record passes the same rule as the admin form (hinportal.access.can_change):
+"""Every way of writing a record passes the same rule as the admin form (hinportal.lib.access.can_change):
 an editor never changes what is published or archived, whichever door they try."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
+from hinportal.lib.workflow import Status
 from hinportal.tests.admin_forms import change_form_data
-from innovations.choices import Status
 from innovations.models import EvidenceItem, Innovation
 from innovations.tests.factories import make_innovation
 from networks.models import Network

@@ -3,7 +3,7 @@
 import django.contrib.postgres.fields
 from django.db import migrations
 
-import hinportal.fields
+import hinportal.lib.fields
 
 
 class Migration(migrations.Migration):
@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="adoption",
             name="source_note",
-            field=hinportal.fields.CharField(blank=True, max_length=300),
+            field=hinportal.lib.fields.CharField(blank=True, max_length=300),
         ),
         migrations.AlterField(
             model_name="adoption",
             name="status",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("exploring", "Exploring"),
                     ("piloting", "Piloting"),
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="evidenceitem",
             name="kind",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("rct", "Randomised controlled trial"),
                     ("non-randomised-comparative", "Non-randomised comparative study"),
@@ -51,22 +51,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="evidenceitem",
             name="summary",
-            field=hinportal.fields.TextField(blank=True),
+            field=hinportal.lib.fields.TextField(blank=True),
         ),
         migrations.AlterField(
             model_name="evidenceitem",
             name="title",
-            field=hinportal.fields.CharField(max_length=300),
+            field=hinportal.lib.fields.CharField(max_length=300),
         ),
         migrations.AlterField(
             model_name="historicaladoption",
             name="source_note",
-            field=hinportal.fields.CharField(blank=True, max_length=300),
+            field=hinportal.lib.fields.CharField(blank=True, max_length=300),
         ),
         migrations.AlterField(
             model_name="historicaladoption",
             name="status",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("exploring", "Exploring"),
                     ("piloting", "Piloting"),
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalevidenceitem",
             name="kind",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("rct", "Randomised controlled trial"),
                     ("non-randomised-comparative", "Non-randomised comparative study"),
@@ -97,18 +97,18 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalevidenceitem",
             name="summary",
-            field=hinportal.fields.TextField(blank=True),
+            field=hinportal.lib.fields.TextField(blank=True),
         ),
         migrations.AlterField(
             model_name="historicalevidenceitem",
             name="title",
-            field=hinportal.fields.CharField(max_length=300),
+            field=hinportal.lib.fields.CharField(max_length=300),
         ),
         migrations.AlterField(
             model_name="historicalinnovation",
             name="care_settings",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=hinportal.fields.CharField(
+                base_field=hinportal.lib.fields.CharField(
                     choices=[
                         ("acute-inpatient", "Acute inpatient"),
                         ("acute-outpatient", "Acute outpatient"),
@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalinnovation",
             name="category",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("medical-device", "Medical device"),
                     ("in-vitro-diagnostic", "In vitro diagnostic"),
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
             model_name="historicalinnovation",
             name="clinical_areas",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=hinportal.fields.CharField(
+                base_field=hinportal.lib.fields.CharField(
                     choices=[
                         ("cancer", "Cancer"),
                         ("cardiovascular", "Cardiovascular"),
@@ -190,7 +190,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalinnovation",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True,
                 help_text="Staff only: where this record came from and what is not yet checked.",
                 max_length=200,
@@ -200,7 +200,7 @@ class Migration(migrations.Migration):
             model_name="historicalinnovation",
             name="core20plus5",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=hinportal.fields.CharField(
+                base_field=hinportal.lib.fields.CharField(
                     choices=[
                         ("core20", "Core20 (most deprived 20%)"),
                         ("maternity", "Maternity"),
@@ -225,12 +225,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalinnovation",
             name="description",
-            field=hinportal.fields.TextField(blank=True),
+            field=hinportal.lib.fields.TextField(blank=True),
         ),
         migrations.AlterField(
             model_name="historicalinnovation",
             name="evidence_tier",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True,
                 choices=[
                     ("a", "Tier A: releases costs or staff time or improves efficiency"),
@@ -245,17 +245,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalinnovation",
             name="name",
-            field=hinportal.fields.CharField(max_length=200),
+            field=hinportal.lib.fields.CharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="historicalinnovation",
             name="organisation",
-            field=hinportal.fields.CharField(blank=True, max_length=200, verbose_name="innovator"),
+            field=hinportal.lib.fields.CharField(blank=True, max_length=200, verbose_name="innovator"),
         ),
         migrations.AlterField(
             model_name="historicalinnovation",
             name="stage",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("discovery", "Discovery"),
                     ("development", "Development"),
@@ -270,7 +270,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalinnovation",
             name="status",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("draft", "Draft"),
                     ("in-review", "In review"),
@@ -284,12 +284,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalinnovation",
             name="summary",
-            field=hinportal.fields.CharField(max_length=300, verbose_name="one-line summary"),
+            field=hinportal.lib.fields.CharField(max_length=300, verbose_name="one-line summary"),
         ),
         migrations.AlterField(
             model_name="historicalinnovation",
             name="support_scheme",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True,
                 help_text="National support it has had, e.g. MedTech Funding Mandate 2022/23.",
                 max_length=200,
@@ -298,7 +298,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalniceguidance",
             name="kind",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("TA", "Technology appraisal (TA)"),
                     ("HST", "Highly specialised technologies (HST)"),
@@ -315,7 +315,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalprogramme",
             name="clinical_area",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("cancer", "Cancer"),
                     ("cardiovascular", "Cardiovascular"),
@@ -349,31 +349,31 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalprogramme",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True, help_text="Staff only: what in this record is not yet checked.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="historicalprogramme",
             name="name",
-            field=hinportal.fields.CharField(max_length=200),
+            field=hinportal.lib.fields.CharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="historicalprogramme",
             name="scope",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[("national", "National"), ("regional", "Regional")], default="national", max_length=10
             ),
         ),
         migrations.AlterField(
             model_name="historicalprogramme",
             name="short_name",
-            field=hinportal.fields.CharField(max_length=40),
+            field=hinportal.lib.fields.CharField(max_length=40),
         ),
         migrations.AlterField(
             model_name="historicalprogramme",
             name="status",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("draft", "Draft"),
                     ("in-review", "In review"),
@@ -387,13 +387,13 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalprogramme",
             name="summary",
-            field=hinportal.fields.TextField(),
+            field=hinportal.lib.fields.TextField(),
         ),
         migrations.AlterField(
             model_name="innovation",
             name="care_settings",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=hinportal.fields.CharField(
+                base_field=hinportal.lib.fields.CharField(
                     choices=[
                         ("acute-inpatient", "Acute inpatient"),
                         ("acute-outpatient", "Acute outpatient"),
@@ -417,7 +417,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="innovation",
             name="category",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("medical-device", "Medical device"),
                     ("in-vitro-diagnostic", "In vitro diagnostic"),
@@ -437,7 +437,7 @@ class Migration(migrations.Migration):
             model_name="innovation",
             name="clinical_areas",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=hinportal.fields.CharField(
+                base_field=hinportal.lib.fields.CharField(
                     choices=[
                         ("cancer", "Cancer"),
                         ("cardiovascular", "Cardiovascular"),
@@ -475,7 +475,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="innovation",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True,
                 help_text="Staff only: where this record came from and what is not yet checked.",
                 max_length=200,
@@ -485,7 +485,7 @@ class Migration(migrations.Migration):
             model_name="innovation",
             name="core20plus5",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=hinportal.fields.CharField(
+                base_field=hinportal.lib.fields.CharField(
                     choices=[
                         ("core20", "Core20 (most deprived 20%)"),
                         ("maternity", "Maternity"),
@@ -510,12 +510,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="innovation",
             name="description",
-            field=hinportal.fields.TextField(blank=True),
+            field=hinportal.lib.fields.TextField(blank=True),
         ),
         migrations.AlterField(
             model_name="innovation",
             name="evidence_tier",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True,
                 choices=[
                     ("a", "Tier A: releases costs or staff time or improves efficiency"),
@@ -530,17 +530,17 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="innovation",
             name="name",
-            field=hinportal.fields.CharField(max_length=200),
+            field=hinportal.lib.fields.CharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="innovation",
             name="organisation",
-            field=hinportal.fields.CharField(blank=True, max_length=200, verbose_name="innovator"),
+            field=hinportal.lib.fields.CharField(blank=True, max_length=200, verbose_name="innovator"),
         ),
         migrations.AlterField(
             model_name="innovation",
             name="stage",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("discovery", "Discovery"),
                     ("development", "Development"),
@@ -555,7 +555,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="innovation",
             name="status",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("draft", "Draft"),
                     ("in-review", "In review"),
@@ -569,12 +569,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="innovation",
             name="summary",
-            field=hinportal.fields.CharField(max_length=300, verbose_name="one-line summary"),
+            field=hinportal.lib.fields.CharField(max_length=300, verbose_name="one-line summary"),
         ),
         migrations.AlterField(
             model_name="innovation",
             name="support_scheme",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True,
                 help_text="National support it has had, e.g. MedTech Funding Mandate 2022/23.",
                 max_length=200,
@@ -583,7 +583,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="niceguidance",
             name="kind",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("TA", "Technology appraisal (TA)"),
                     ("HST", "Highly specialised technologies (HST)"),
@@ -600,7 +600,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="programme",
             name="clinical_area",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("cancer", "Cancer"),
                     ("cardiovascular", "Cardiovascular"),
@@ -634,31 +634,31 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="programme",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True, help_text="Staff only: what in this record is not yet checked.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="programme",
             name="name",
-            field=hinportal.fields.CharField(max_length=200),
+            field=hinportal.lib.fields.CharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="programme",
             name="scope",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[("national", "National"), ("regional", "Regional")], default="national", max_length=10
             ),
         ),
         migrations.AlterField(
             model_name="programme",
             name="short_name",
-            field=hinportal.fields.CharField(max_length=40),
+            field=hinportal.lib.fields.CharField(max_length=40),
         ),
         migrations.AlterField(
             model_name="programme",
             name="status",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("draft", "Draft"),
                     ("in-review", "In review"),
@@ -672,21 +672,21 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="programme",
             name="summary",
-            field=hinportal.fields.TextField(),
+            field=hinportal.lib.fields.TextField(),
         ),
         migrations.AlterField(
             model_name="searchword",
             name="word",
-            field=hinportal.fields.CharField(max_length=60, primary_key=True, serialize=False),
+            field=hinportal.lib.fields.CharField(max_length=60, primary_key=True, serialize=False),
         ),
         migrations.AlterField(
             model_name="shortlist",
             name="name",
-            field=hinportal.fields.CharField(max_length=120),
+            field=hinportal.lib.fields.CharField(max_length=120),
         ),
         migrations.AlterField(
             model_name="shortlistitem",
             name="note",
-            field=hinportal.fields.TextField(blank=True, max_length=2000),
+            field=hinportal.lib.fields.TextField(blank=True, max_length=2000),
         ),
     ]

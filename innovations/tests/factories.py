@@ -3,7 +3,8 @@ from itertools import count
 
 from django.utils import timezone
 
-from innovations.choices import AdoptionStatus, Category, EvidenceType, Scope, Stage, Status
+from hinportal.lib.workflow import Status
+from innovations.choices import AdoptionStatus, Category, EvidenceType, Scope, Stage
 from innovations.models import Adoption, EvidenceItem, Innovation, NiceGuidance, Programme
 from networks.models import IntegratedCareBoard, Network
 from networks.tests.factories import make_icb

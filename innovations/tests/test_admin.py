@@ -1,7 +1,7 @@
 import pytest
 
+from hinportal.lib.query import build_query
 from innovations.models import Innovation
-from innovations.search import build_query
 from innovations.tests.factories import adopt_in, make_innovation, make_programme
 from networks.models import IntegratedCareBoard
 

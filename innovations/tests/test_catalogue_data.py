@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.forms.models import model_to_dict
 
-from innovations.choices import Status
+from hinportal.lib.workflow import Status
 from innovations.models import Innovation, NiceGuidance, Programme
 from innovations.services import load_catalogue
 

@@ -1,6 +1,7 @@
 import pytest
 
-from innovations.choices import AdoptionStatus, Status
+from hinportal.lib.workflow import Status
+from innovations.choices import AdoptionStatus
 from innovations.tests.factories import adopt_in, make_evidence, make_guidance, make_innovation, make_programme
 from networks.models import IntegratedCareBoard
 

@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from innovations.choices import AdoptionStatus, Status
+from hinportal.lib.workflow import Status
+from innovations.choices import AdoptionStatus
 from innovations.tests.factories import (
     adopt_in,
     make_evidence,

@@ -1,4 +1,4 @@
-from innovations.choices import Status
+from hinportal.lib.workflow import Status
 from innovations.tests.factories import adopt_in, make_innovation, make_programme
 from networks.models import IntegratedCareBoard
 

@@ -1,7 +1,7 @@
 import pytest
 
+from hinportal.lib.query import build_query
 from innovations.models import Innovation, SearchWord
-from innovations.search import build_query
 from innovations.tests.factories import make_guidance, make_innovation
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from innovations.tests.factories import adopt_in, make_guidance, make_innovation
 from networks.models import IntegratedCareBoard
 from networks.services import load_reference_data
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

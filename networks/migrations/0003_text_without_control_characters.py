@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import hinportal.fields
+import hinportal.lib.fields
 
 
 class Migration(migrations.Migration):
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="integratedcareboard",
             name="confidence",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("verified", "Verified against a public source"),
                     ("probable", "Probable, not checked"),
@@ -28,39 +28,39 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="integratedcareboard",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True, help_text="What in particular is unchecked or uncertain.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="integratedcareboard",
             name="name",
-            field=hinportal.fields.CharField(max_length=150, verbose_name="official name"),
+            field=hinportal.lib.fields.CharField(max_length=150, verbose_name="official name"),
         ),
         migrations.AlterField(
             model_name="integratedcareboard",
             name="ods_code",
-            field=hinportal.fields.CharField(max_length=3, unique=True, verbose_name="ODS code"),
+            field=hinportal.lib.fields.CharField(max_length=3, unique=True, verbose_name="ODS code"),
         ),
         migrations.AlterField(
             model_name="integratedcareboard",
             name="ons_code",
-            field=hinportal.fields.CharField(max_length=9, unique=True, verbose_name="ONS code"),
+            field=hinportal.lib.fields.CharField(max_length=9, unique=True, verbose_name="ONS code"),
         ),
         migrations.AlterField(
             model_name="integratedcareboard",
             name="short_name",
-            field=hinportal.fields.CharField(max_length=100, verbose_name="public name"),
+            field=hinportal.lib.fields.CharField(max_length=100, verbose_name="public name"),
         ),
         migrations.AlterField(
             model_name="network",
             name="code",
-            field=hinportal.fields.CharField(help_text="The portal's own short code.", max_length=12, unique=True),
+            field=hinportal.lib.fields.CharField(help_text="The portal's own short code.", max_length=12, unique=True),
         ),
         migrations.AlterField(
             model_name="network",
             name="confidence",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("verified", "Verified against a public source"),
                     ("probable", "Probable, not checked"),
@@ -74,36 +74,36 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="network",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True, help_text="What in particular is unchecked or uncertain.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="network",
             name="description",
-            field=hinportal.fields.TextField(blank=True),
+            field=hinportal.lib.fields.TextField(blank=True),
         ),
         migrations.AlterField(
             model_name="network",
             name="former_name",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True, help_text="Its name before 1 October 2023.", max_length=120, verbose_name="former AHSN name"
             ),
         ),
         migrations.AlterField(
             model_name="network",
             name="name",
-            field=hinportal.fields.CharField(max_length=120, unique=True),
+            field=hinportal.lib.fields.CharField(max_length=120, unique=True),
         ),
         migrations.AlterField(
             model_name="network",
             name="note",
-            field=hinportal.fields.CharField(blank=True, help_text="Shown to the public.", max_length=200),
+            field=hinportal.lib.fields.CharField(blank=True, help_text="Shown to the public.", max_length=200),
         ),
         migrations.AlterField(
             model_name="region",
             name="confidence",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("verified", "Verified against a public source"),
                     ("probable", "Probable, not checked"),
@@ -117,23 +117,23 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="region",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True, help_text="What in particular is unchecked or uncertain.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="region",
             name="name",
-            field=hinportal.fields.CharField(max_length=100, unique=True),
+            field=hinportal.lib.fields.CharField(max_length=100, unique=True),
         ),
         migrations.AlterField(
             model_name="region",
             name="ods_code",
-            field=hinportal.fields.CharField(max_length=3, unique=True, verbose_name="ODS code"),
+            field=hinportal.lib.fields.CharField(max_length=3, unique=True, verbose_name="ODS code"),
         ),
         migrations.AlterField(
             model_name="region",
             name="ons_code",
-            field=hinportal.fields.CharField(max_length=9, unique=True, verbose_name="ONS code"),
+            field=hinportal.lib.fields.CharField(max_length=9, unique=True, verbose_name="ONS code"),
         ),
     ]

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import hinportal.fields
+import hinportal.lib.fields
 
 
 class Migration(migrations.Migration):
@@ -14,12 +14,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalpublication",
             name="authors",
-            field=hinportal.fields.CharField(max_length=300, verbose_name="authors or publisher"),
+            field=hinportal.lib.fields.CharField(max_length=300, verbose_name="authors or publisher"),
         ),
         migrations.AlterField(
             model_name="historicalpublication",
             name="body",
-            field=hinportal.fields.TextField(
+            field=hinportal.lib.fields.TextField(
                 blank=True,
                 help_text="Markdown: paragraphs, ## headings, lists, [links](https://...) and *emphasis*; anything else is removed.",
             ),
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalpublication",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True,
                 help_text="Staff only: where this record came from and what is not yet checked.",
                 max_length=200,
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalpublication",
             name="kind",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("review", "Review"),
                     ("report", "Report"),
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalpublication",
             name="status",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("draft", "Draft"),
                     ("in-review", "In review"),
@@ -66,22 +66,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalpublication",
             name="summary",
-            field=hinportal.fields.TextField(),
+            field=hinportal.lib.fields.TextField(),
         ),
         migrations.AlterField(
             model_name="historicalpublication",
             name="title",
-            field=hinportal.fields.CharField(max_length=250),
+            field=hinportal.lib.fields.CharField(max_length=250),
         ),
         migrations.AlterField(
             model_name="publication",
             name="authors",
-            field=hinportal.fields.CharField(max_length=300, verbose_name="authors or publisher"),
+            field=hinportal.lib.fields.CharField(max_length=300, verbose_name="authors or publisher"),
         ),
         migrations.AlterField(
             model_name="publication",
             name="body",
-            field=hinportal.fields.TextField(
+            field=hinportal.lib.fields.TextField(
                 blank=True,
                 help_text="Markdown: paragraphs, ## headings, lists, [links](https://...) and *emphasis*; anything else is removed.",
             ),
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="publication",
             name="confidence_note",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 blank=True,
                 help_text="Staff only: where this record came from and what is not yet checked.",
                 max_length=200,
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="publication",
             name="kind",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("review", "Review"),
                     ("report", "Report"),
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="publication",
             name="status",
-            field=hinportal.fields.CharField(
+            field=hinportal.lib.fields.CharField(
                 choices=[
                     ("draft", "Draft"),
                     ("in-review", "In review"),
@@ -128,26 +128,26 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="publication",
             name="summary",
-            field=hinportal.fields.TextField(),
+            field=hinportal.lib.fields.TextField(),
         ),
         migrations.AlterField(
             model_name="publication",
             name="title",
-            field=hinportal.fields.CharField(max_length=250),
+            field=hinportal.lib.fields.CharField(max_length=250),
         ),
         migrations.AlterField(
             model_name="recommendation",
             name="text",
-            field=hinportal.fields.TextField(),
+            field=hinportal.lib.fields.TextField(),
         ),
         migrations.AlterField(
             model_name="recommendation",
             name="theme",
-            field=hinportal.fields.CharField(blank=True, max_length=100),
+            field=hinportal.lib.fields.CharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
             model_name="recommendation",
             name="title",
-            field=hinportal.fields.CharField(max_length=200),
+            field=hinportal.lib.fields.CharField(max_length=200),
         ),
     ]

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 from itertools import count
 
-from innovations.choices import Status
+from hinportal.lib.workflow import Status
 from reviews.models import Kind, Publication, Recommendation
 
 _sequence = count(1)

@@ -5,7 +5,7 @@ from innovations.services import load_catalogue
 from networks.services import load_reference_data
 from reviews.services import load_publications
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from xml.etree import ElementTree
 
-from innovations.choices import Status
+from hinportal.lib.workflow import Status
 from innovations.tests.factories import make_innovation
 from reviews.tests.factories import make_publication
 

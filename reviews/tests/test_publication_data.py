@@ -1,6 +1,7 @@
 from django.forms.models import model_to_dict
 
-from innovations.choices import Scope, Status
+from hinportal.lib.workflow import Status
+from innovations.choices import Scope
 from innovations.models import Programme
 from reviews.models import Publication, Recommendation
 from reviews.services import load_publications

@@ -1,6 +1,6 @@
 import pytest
 
-from innovations.choices import Status
+from hinportal.lib.workflow import Status
 from innovations.tests.factories import make_innovation, make_programme
 from networks.models import IntegratedCareBoard, Network
 from reviews.tests.factories import make_publication, make_recommendation

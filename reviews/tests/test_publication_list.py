@@ -1,6 +1,6 @@
 import re
 
-from innovations.choices import Status
+from hinportal.lib.workflow import Status
 from networks.models import Network
 from reviews.tests.factories import make_publication
 

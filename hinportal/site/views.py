@@ -1,12 +1,6 @@
-import hashlib
-import sys
-
-from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -17,12 +11,18 @@ from reviews.filters import PublicationFilter
 from reviews.filters import result_count as publication_count
 from reviews.models import Publication
 
-from .access import client_ip
-from .forms import NhsAuthenticationForm, SearchForm
-from .outage import database_unavailable, service_unavailable
-from .throttle import count
+from .forms import SearchForm
 
 TOP = 5
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "network_count": Network.objects.count(),
+        "icb_count": IntegratedCareBoard.objects.current().count(),
+    }
+    return render(request, "home.html", context)
 
 
 @require_safe
@@ -67,42 +67,3 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-class SignInView(auth_views.LoginView):
-    template_name = "registration/sign_in.html"
-    authentication_form = NhsAuthenticationForm
-
-    def form_invalid(self, form: NhsAuthenticationForm) -> HttpResponse:
-        response = super().form_invalid(form)
-        if form.throttled:
-            response.status_code = 429
-        return response
-
-
-RESET_WINDOW = 3600
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset form, with limits: per address (a clear refusal) and per email address
-    (the same "sent" page, so that nobody learns whether an account exists or fills its inbox)."""
-
-    def form_valid(self, form) -> HttpResponse:
-        requests_from_address = count(f"reset-address:{client_ip(self.request)}", seconds=RESET_WINDOW)
-        if requests_from_address > settings.PASSWORD_RESETS_PER_ADDRESS:
-            form.add_error(
-                None, "Too many password reset requests have come from your network address. Try again in an hour."
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        email = hashlib.sha256(form.cleaned_data["email"].strip().lower().encode()).hexdigest()
-        if count(f"reset-email:{email}", seconds=RESET_WINDOW) > settings.PASSWORD_RESETS_PER_EMAIL:
-            return HttpResponseRedirect(self.get_success_url())
-        return super().form_valid(form)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    """Django's handler500: a 503 with Retry-After when the database is out of reach, else the 500
-    page. Neither touches the database (no request in the template's context)."""
-    if database_unavailable(sys.exc_info()[1]):
-        return service_unavailable()
-    return HttpResponse(render_to_string("500.html"), status=500)

@@ -16,8 +16,44 @@ NATIONAL_ADMIN = "National administrator"
 EDITOR = "Network editor"
 PUBLISHER = "Network publisher"
 ICS_LEAD = "ICS lead"
-ROLES = [NATIONAL_ADMIN, EDITOR, PUBLISHER, ICS_LEAD]
+# What each role may do at all, as Django model permissions (app label: model names); the record
+# level limits below narrow it to a network's own records and, for editors, to unpublished ones.
+EDITED = {
+    "innovations": ["innovation", "evidenceitem", "niceguidance", "adoption", "programme"],
+    "reviews": ["publication", "recommendation"],
+}
+VIEWED = {"networks": ["network", "integratedcareboard"]}
+PUBLISH = ["publish_innovation", "publish_programme", "publish_publication"]
+NATIONAL_APPS = ["innovations", "reviews", "networks", "auth", "axes"]
 EDITABLE_BY_EDITORS = {"draft", "in-review"}
+
+
+def ensure_roles(**kwargs) -> None:
+    """Create the role groups with their permissions, or bring them up to date (idempotent). Run
+    after every migrate and every test database flush (post_migrate), so that the roles never
+    depend on data a flush removed."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+
+    def grants(models: dict[str, list[str]], actions: list[str]) -> list[Permission]:
+        codenames = [f"{action}_{model}" for names in models.values() for model in names for action in actions]
+        return list(Permission.objects.filter(content_type__app_label__in=list(models), codename__in=codenames))
+
+    editing = grants(EDITED, ["add", "change", "delete", "view"]) + grants(VIEWED, ["view"])
+    publishing = list(Permission.objects.filter(codename__in=PUBLISH))
+    roles = {
+        NATIONAL_ADMIN: list(Permission.objects.filter(content_type__app_label__in=NATIONAL_APPS)),
+        EDITOR: editing,
+        PUBLISHER: editing + publishing,
+        ICS_LEAD: [],
+    }
+    for name, permissions in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(permissions)
 
 
 def _roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:

@@ -14,7 +14,7 @@ class SafeExportResource(resources.ModelResource):
 
 class SpreadsheetExportMixin(ExportMixin):
     """Export the changelist, as filtered, to CSV or XLSX; the list also offers our Import page
-    when the admin has one (hinportal.imports_admin)."""
+    when the admin has one (hinportal.lib.imports_admin)."""
 
     formats = [base_formats.CSV, base_formats.XLSX]
     import_export_change_list_template = "admin/imports/change_list.html"

@@ -1,4 +1,4 @@
-"""gunicorn's settings for HIN Portal (`gunicorn -c hinportal/gunicorn.conf.py hinportal.wsgi`).
+"""gunicorn's settings for HIN Portal (`gunicorn -c hinportal/gunicorn_config.py hinportal.wsgi`).
 
 Threads, not one process per request: a thread waiting on a slow client holds only itself, and a
 connection that sends nothing for 5 seconds goes back to the poller. With 2 workers of 16 threads

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from hinportal.models import ImportJob
+
 from .imports import Importer
-from .models import ImportJob
 from .spreadsheets import UnreadableFile, read_table
 
 logger = logging.getLogger(__name__)

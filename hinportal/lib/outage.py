@@ -2,11 +2,12 @@
 of failure a minute instead of a traceback (and an e-mail to the admins) per request."""
 
 import logging
+import sys
 import threading
 import time
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 RETRY_AFTER_SECONDS = 10
@@ -60,3 +61,11 @@ class OneLinePerFailureClass(logging.Filter):
         record.args = (kind, message, f" (and {quiet} more like it in the last minute)" if quiet else "")
         record.exc_info, record.exc_text, record.levelno, record.levelname = None, None, logging.WARNING, "WARNING"
         return True
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: a 503 with Retry-After when the database is out of reach, else the 500
+    page. Neither touches the database (no request in the template's context)."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable()
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -6,11 +6,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from innovations.choices import Status
-
 from . import fields
 from .access import can_change, can_publish
 from .versioning import Versioned
+
+
+class Status(models.TextChoices):
+    """Where a record is in the publishing workflow."""
+
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in-review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
 
 # action: (statuses it may start from, the status it leads to, the right it needs, past tense)
 TRANSITIONS = {

@@ -1,30 +1,26 @@
+"""Signing in and resetting a password: the portal's words, and limits on guessing and on reset mail.
+
+django-axes locks a username and address pair after five failures; here an address that fails
+too often across usernames is held back too, and password-reset mail is limited per address (a
+clear refusal) and per email address (silently). Counts live in the shared cache (throttle.py).
+"""
+
+import hashlib
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from .access import client_ip
 from .throttle import count, exceeded
 
 SIGN_IN_WINDOW = 15 * 60
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search HIN Portal",
-        help_text="Innovations, programmes, publications, networks and integrated care systems. "
-        "For example asthma, Hewitt or an ODS code such as QOP.",
-        max_length=200,
-        required=False,
-        error_messages={"max_length": "Search for 200 characters or fewer (you entered %(show_value)d)."},
-    )
-
-    def clean_q(self) -> str:
-        # Collapse runs of whitespace so that a pasted query matches as typed.
-        return " ".join(self.cleaned_data["q"].split())
+RESET_WINDOW = 3600
 
 
 def _failures_key(request: HttpRequest | None) -> str:
@@ -74,3 +70,31 @@ class NhsAuthenticationForm(ThrottledSignIn, AuthenticationForm):
 
 class StaffAuthenticationForm(ThrottledSignIn, AdminAuthenticationForm):
     """The admin's sign-in form, refusing addresses that have failed too often."""
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/sign_in.html"
+    authentication_form = NhsAuthenticationForm
+
+    def form_invalid(self, form: NhsAuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, with limits: per address (a clear refusal) and per email address
+    (the same "sent" page, so that nobody learns whether an account exists or fills its inbox)."""
+
+    def form_valid(self, form) -> HttpResponse:
+        requests_from_address = count(f"reset-address:{client_ip(self.request)}", seconds=RESET_WINDOW)
+        if requests_from_address > settings.PASSWORD_RESETS_PER_ADDRESS:
+            form.add_error(
+                None, "Too many password reset requests have come from your network address. Try again in an hour."
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        email = hashlib.sha256(form.cleaned_data["email"].strip().lower().encode()).hexdigest()
+        if count(f"reset-email:{email}", seconds=RESET_WINDOW) > settings.PASSWORD_RESETS_PER_EMAIL:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

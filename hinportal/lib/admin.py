@@ -1,4 +1,5 @@
-"""The staff admin: a site with a landing page per network, and the scoping every model admin shares."""
+"""The scoping every model admin shares: each person sees and changes only what hinportal.lib.access
+allows, with history, workflow actions and optimistic locking."""
 
 import re
 
@@ -15,7 +16,6 @@ from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import can_change, choosable, is_national_admin, owns, scope, staff_network_id
-from .forms import StaffAuthenticationForm
 from .versioning import VersionCheckedForm, Versioned
 
 EXACT_COUNT_UP_TO = 10_000
@@ -41,7 +41,7 @@ class EstimatedCountPaginator(Paginator):
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
-    """A model admin that shows network staff only what their network owns (hinportal.access),
+    """A model admin that shows network staff only what their network owns (hinportal.lib.access),
     answers 404 for anything else, and limits related choices to the network."""
 
     paginator = EstimatedCountPaginator
@@ -221,23 +221,3 @@ WORKFLOW_ACTIONS = [
     _transition_action("unpublish", "Unpublish (back to draft)", "publish"),
     _transition_action("archive", "Archive", "publish"),
 ]
-
-
-class PortalAdminSite(admin.AdminSite):
-    site_header = "HIN Portal administration"
-    site_title = "HIN Portal admin"
-    index_title = "Your network's records"
-    index_template = "admin/portal_index.html"
-    login_form = StaffAuthenticationForm
-
-    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        response = super().login(request, extra_context)
-        form = getattr(response, "context_data", {}).get("form")
-        if getattr(form, "throttled", False):
-            response.status_code = 429
-        return response
-
-    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        from .dashboard import dashboard
-
-        return super().index(request, {**(extra_context or {}), **dashboard(request.user)})

@@ -3,12 +3,11 @@
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from innovations.choices import Status
+from hinportal.lib.access import is_national_admin, scope, staff_network_id
+from hinportal.lib.workflow import Status
 from innovations.models import Adoption, Innovation, Programme
 from networks.models import IntegratedCareBoard
 from reviews.models import Publication
-
-from .access import is_national_admin, scope, staff_network_id
 
 RECENT = 10
 

@@ -16,9 +16,10 @@ from django.urls import path, reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
+from hinportal.models import ImportJob
+
 from . import tasks
 from .imports import Importer
-from .models import ImportJob
 from .spreadsheets import UnreadableFile, check_size, read_table
 
 State = ImportJob.State

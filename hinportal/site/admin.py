@@ -1,0 +1,26 @@
+"""The staff admin site: its sign-in (limited per address) and each network's landing page."""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+
+from hinportal.lib.accounts import StaffAuthenticationForm
+
+from .dashboard import dashboard
+
+
+class PortalAdminSite(admin.AdminSite):
+    site_header = "HIN Portal administration"
+    site_title = "HIN Portal admin"
+    index_title = "Your network's records"
+    index_template = "admin/portal_index.html"
+    login_form = StaffAuthenticationForm
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        response = super().login(request, extra_context)
+        form = getattr(response, "context_data", {}).get("form")
+        if getattr(form, "throttled", False):
+            response.status_code = 429
+        return response
+
+    def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return super().index(request, {**(extra_context or {}), **dashboard(request.user)})
