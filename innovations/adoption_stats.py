@@ -9,6 +9,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from hinportal.lib.charts import BarChart, quarterly
 from hinportal.lib.hexmap import HexMap
 from hinportal.lib.listing import cached
+from hinportal.lib.workflow import Status
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
@@ -29,7 +30,7 @@ def adoption_totals() -> dict[int, dict[str, int]]:
 
     def compute() -> dict[int, dict[str, int]]:
         totals: dict[int, dict[str, int]] = defaultdict(dict)
-        rows = Adoption.objects.filter(innovation__status="published").values_list("icb", "status")
+        rows = Adoption.objects.filter(innovation__status=Status.PUBLISHED).values_list("icb", "status")
         for icb, status, n in rows.annotate(n=Count("pk")).values_list("icb", "status", "n").order_by():
             totals[icb][status] = n
         return dict(totals)

@@ -11,7 +11,7 @@ from hinportal.lib.query import build_query
 from networks.models import IntegratedCareBoard, Network, Region
 
 from .choices import ADOPTED, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
-from .models import Adoption, Innovation, NiceGuidance, Programme
+from .models import PROVEN_RULE, Adoption, Innovation, NiceGuidance, Programme
 
 
 class Sort:
@@ -104,7 +104,7 @@ class InnovationFilter(FacetedFilterSet):
         label="Proven only",
         method="filter_proven",
         widget=forms.CheckboxInput,
-        help_text="NICE guidance or real-world evidence, and adopted or embedded in at least 3 ICSs.",
+        help_text=f"{PROVEN_RULE}.",
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",

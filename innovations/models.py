@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from hinportal.lib import fields
 from hinportal.lib.db import violated_constraint
 from hinportal.lib.versioning import Versioned
-from hinportal.lib.workflow import Status, Workflow
+from hinportal.lib.workflow import Status, Workflow, WorkflowQuerySet
 from networks.models import IntegratedCareBoard, Network
 
 from .choices import (
@@ -38,6 +38,10 @@ SLUG_CONSTRAINT = "innovations_innovation_slug_key"
 # The catalogue's one rule for "proven" (shown on pages and used by every filter):
 # NICE guidance or real-world evidence, and adopted or embedded in at least this many ICBs.
 PROVEN_MIN_ICBS = 3
+PROVEN_RULE = (
+    "NICE guidance or a real-world evaluation, and adopted or embedded in at least "
+    f"{PROVEN_MIN_ICBS} integrated care systems"
+)
 
 
 def proven_condition() -> Q:
@@ -46,10 +50,7 @@ def proven_condition() -> Q:
     return Q(adopted_icb_count__gte=PROVEN_MIN_ICBS) & (Q(has_guidance) | Q(has_real_world))
 
 
-class InnovationQuerySet(models.QuerySet):
-    def published(self) -> "InnovationQuerySet":
-        return self.filter(status=Status.PUBLISHED)
-
+class InnovationQuerySet(WorkflowQuerySet):
     def proven(self) -> "InnovationQuerySet":
         return self.filter(proven_condition())
 
@@ -93,17 +94,6 @@ class InnovationQuerySet(models.QuerySet):
 
     def search(self, query: SearchQuery) -> "InnovationQuerySet":
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-
-    def refresh_adoption_counts(self) -> int:
-        """Recount the adopting ICBs of these innovations in one statement (triggers do this on writes)."""
-        adopted = (
-            Adoption.objects.filter(innovation=OuterRef("pk"), status__in=ADOPTED)
-            .order_by()
-            .values("innovation")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.update(adopted_icb_count=models.functions.Coalesce(models.Subquery(adopted), 0))
 
 
 class Innovation(Workflow):
@@ -157,6 +147,7 @@ class Innovation(Workflow):
     objects = InnovationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector", "adopted_icb_count"])
     owner_path = "lead_network"
+    submitter_path = "submitted_by_icb"
 
     class Meta:
         ordering = ["name"]
@@ -208,6 +199,18 @@ class Innovation(Workflow):
                     raise
                 self.pk = None
                 self._state.adding = True
+
+    def submit_from_icb(self, *, icb: IntegratedCareBoard, by) -> None:
+        """An ICS lead's own innovation into their covering network's review queue: saved as that
+        network's draft under a free slug, then submitted through the workflow (its permission
+        check and history). Raises IntegrityError if the ICB already has it open (ONE_OPEN_SUBMISSION)."""
+        self.status = Status.DRAFT
+        self.lead_network_id = icb.network_id
+        self.submitted_by_icb = icb
+        self.submitted_by = by
+        with transaction.atomic():
+            self.save_with_free_slug()
+            self.transition("submit", by=by)
 
     def on_status_change(self) -> list[str]:
         if self.status == Status.PUBLISHED and self.published_at is None:
@@ -274,11 +277,6 @@ class EvidenceItem(Versioned):
         return f"{self.title} ({self.year})"
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def published(self) -> "ProgrammeQuerySet":
-        return self.filter(status=Status.PUBLISHED)
-
-
 class Programme(Workflow):
     """A national or regional adoption and spread programme delivered through the networks."""
 
@@ -301,7 +299,7 @@ class Programme(Workflow):
         max_length=200, blank=True, help_text="Staff only: what in this record is not yet checked."
     )
 
-    objects = ProgrammeQuerySet.as_manager()
+    objects = WorkflowQuerySet.as_manager()
     history = HistoricalRecords()
     owner_path = "lead_network"
 
@@ -363,10 +361,6 @@ class Adoption(Versioned):
                     f"({self.started_on:%d/%m/%Y})."
                 }
             )
-
-    @property
-    def counts_as_adopted(self) -> bool:
-        return self.status in ADOPTED
 
 
 def suggest_words(words: list[str]) -> dict[str, str]:
@@ -437,6 +431,21 @@ class Shortlist(models.Model):
         ids = [item.innovation_id for item in items]
         proven = set(Innovation.objects.filter(pk__in=ids).proven().values_list("pk", flat=True))
         return [(item, item.snapshot or item.describe(proven=item.innovation_id in proven)) for item in items]
+
+    def add(self, innovation: "Innovation", *, note: str = "") -> tuple["ShortlistItem", bool]:
+        """Put an innovation on the list (once); refused once the list is locked."""
+        self.check_unlocked()
+        return ShortlistItem.objects.get_or_create(shortlist=self, innovation=innovation, defaults={"note": note})
+
+    def set_note(self, item: "ShortlistItem", note: str) -> None:
+        self.check_unlocked()
+        item.note = note
+        item.full_clean()
+        item.save(update_fields=["note"])
+
+    def remove(self, item: "ShortlistItem") -> None:
+        self.check_unlocked()
+        item.delete()
 
     def lock(self, *, by) -> None:
         """Freeze the list: each item keeps what its innovation looked like now."""

@@ -4,7 +4,10 @@ import re
 
 from .models import suggest_words
 
-WORD = re.compile(r"[^\W\d_]{3,}")
+# The catalogue's words for suggestions: letters only, of this length (the word-list trigger
+# collects the same, rendered from these in innovations/triggers.py).
+WORD_MIN_LENGTH, WORD_MAX_LENGTH = 3, 60
+WORD = re.compile(rf"[^\W\d_]{{{WORD_MIN_LENGTH},}}")
 
 
 def did_you_mean(text: str) -> str | None:

@@ -30,7 +30,7 @@ from networks.models import IntegratedCareBoard
 from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
 from .choices import ADOPTED, AdoptionStatus
 from .forms import LocalInnovationForm, ProvenElsewhereFilterForm, ShortlistAddForm, ShortlistForm, ShortlistNoteForm
-from .models import ONE_OPEN_SUBMISSION, Adoption, Innovation, Shortlist, ShortlistItem
+from .models import ONE_OPEN_SUBMISSION, Adoption, Innovation, Shortlist
 
 PAGE_SIZE = 20
 
@@ -195,12 +195,9 @@ def shortlist_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _refused(request, shortlist, ValidationError("Choose an innovation to add."))
     innovation = get_object_or_404(Innovation.objects.published(), pk=form.cleaned_data["innovation"])
     try:
-        shortlist.check_unlocked()
+        _, created = shortlist.add(innovation, note=form.cleaned_data["note"])
     except ValidationError as error:
         return _refused(request, shortlist, error)
-    _, created = ShortlistItem.objects.get_or_create(
-        shortlist=shortlist, innovation=innovation, defaults={"note": form.cleaned_data["note"]}
-    )
     messages.success(request, f"‘{innovation.name}’ {'added to' if created else 'is already on'} ‘{shortlist.name}’.")
     return redirect(safe_next(request) or shortlist)
 
@@ -209,23 +206,22 @@ def shortlist_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shortlist_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     shortlist = _get_shortlist_for_lead(request, pk)
-    item = get_object_or_404(shortlist.items, pk=item_pk)
+    item = get_object_or_404(shortlist.items.select_related("innovation"), pk=item_pk)
+    form = ShortlistNoteForm(request.POST, instance=item, prefix=f"item-{item.pk}")
     try:
-        shortlist.check_unlocked()
+        if "remove" in request.POST:
+            shortlist.remove(item)
+            messages.success(request, f"‘{item.innovation.name}’ removed.")
+            return redirect(shortlist)
+        if form.is_valid():
+            shortlist.set_note(item, form.cleaned_data["note"])
+            messages.success(request, "Note saved.")
+            return redirect(shortlist)
     except ValidationError as error:
         return _refused(request, shortlist, error)
-    if "remove" in request.POST:
-        item.delete()
-        messages.success(request, f"‘{item.innovation.name}’ removed.")
-        return redirect(shortlist)
-    form = ShortlistNoteForm(request.POST, instance=item, prefix=f"item-{item.pk}")
-    if not form.is_valid():
-        item.form = form
-        context = {"shortlist": shortlist, "items": [item], "icb": shortlist.icb}
-        return render(request, "innovations/shortlist_detail.html", context, status=400)
-    form.save()
-    messages.success(request, "Note saved.")
-    return redirect(shortlist)
+    item.form = form
+    context = {"shortlist": shortlist, "items": [item], "icb": shortlist.icb}
+    return render(request, "innovations/shortlist_detail.html", context, status=400)
 
 
 @login_required
@@ -314,15 +310,8 @@ def submit_innovation(request: HttpRequest, slug: str) -> HttpResponse:
     form = LocalInnovationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         innovation = form.save(commit=False)
-        innovation.status = Status.IN_REVIEW
-        innovation.status_changed_at = timezone.now()
-        innovation.status_changed_by = request.user
-        innovation.lead_network = icb.network
-        innovation.submitted_by_icb = icb
-        innovation.submitted_by = request.user
-        innovation.full_clean(exclude=["slug"], validate_constraints=False)
         try:
-            innovation.save_with_free_slug()
+            innovation.submit_from_icb(icb=icb, by=request.user)
         except IntegrityError as error:
             if violated_constraint(error) != ONE_OPEN_SUBMISSION:
                 raise

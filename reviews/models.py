@@ -1,15 +1,17 @@
 import markdown
 import nh3
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Replace
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
 
 from hinportal.lib import fields
-from hinportal.lib.workflow import Status, Workflow
+from hinportal.lib.query import SEARCH_CONFIG
+from hinportal.lib.workflow import Workflow, WorkflowQuerySet
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Network
 
@@ -38,10 +40,7 @@ class Kind(models.TextChoices):
     NEWS = "news", "News"
 
 
-class PublicationQuerySet(models.QuerySet):
-    def published(self) -> "PublicationQuerySet":
-        return self.filter(status=Status.PUBLISHED)
-
+class PublicationQuerySet(WorkflowQuerySet):
     def search(self, query) -> "PublicationQuerySet":
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
@@ -79,8 +78,27 @@ class Publication(Workflow):
         max_length=200, blank=True, help_text="Staff only: where this record came from and what is not yet checked."
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # Kept current by a database trigger (migration 0002) on every write.
-    search_vector = SearchVectorField(null=True, editable=False)
+    # Computed by PostgreSQL from the row itself on every write: title (A) > summary (B) > body (C)
+    # > authors and kind (D).
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+            + SearchVector(
+                Replace(
+                    Concat("authors", Value(" "), "kind", output_field=models.TextField()),
+                    Value("-"),
+                    Value(" "),
+                    output_field=models.TextField(),
+                ),
+                weight="D",
+                config=SEARCH_CONFIG,
+            )
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = PublicationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector"])

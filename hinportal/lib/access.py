@@ -25,7 +25,6 @@ EDITED = {
 VIEWED = {"networks": ["network", "integratedcareboard"]}
 PUBLISH = ["publish_innovation", "publish_programme", "publish_publication"]
 NATIONAL_APPS = ["innovations", "reviews", "networks", "auth", "axes"]
-EDITABLE_BY_EDITORS = {"draft", "in-review"}
 
 
 def ensure_roles(**kwargs) -> None:
@@ -111,8 +110,8 @@ def choosable(queryset: models.QuerySet, user) -> models.QuerySet:
     if is_national_admin(user) or not hasattr(queryset.model, "transition"):
         return queryset
     network_id = staff_network_id(user)
-    own = models.Q(**{queryset.model.owner_path: network_id}) if network_id else models.Q(pk__in=[])
-    return queryset.filter(models.Q(status="published") | own)
+    own = queryset.filter(**{queryset.model.owner_path: network_id}) if network_id else queryset.none()
+    return queryset.published() | own
 
 
 def owner_network_id(obj: models.Model) -> int | None:
@@ -135,27 +134,37 @@ def owns(user, obj: models.Model) -> bool:
     return network_id is not None and owner_network_id(obj) == network_id
 
 
-def workflow_status(obj: models.Model) -> str | None:
-    """The status that governs editing: the record's own, or its parent's for child records."""
+def workflow_record(obj: models.Model) -> models.Model | None:
+    """The record whose publishing status governs editing this one: itself, or its parent for a
+    child record (evidence of an innovation); None for records with no workflow (adoptions)."""
     parent = getattr(obj, "workflow_parent", None)
     target = getattr(obj, parent) if parent else obj
-    # Only workflow records (those with transitions) have a publishing status; an adoption's status is not one.
-    return target.status if hasattr(target, "transition") else None
+    return target if hasattr(target, "transition") else None
 
 
 def can_preview(user, obj: models.Model) -> bool:
     """Published records are public; the owning network's staff and national administrators may
     also see the rest on their public page."""
-    return obj.status == "published" or is_national_admin(user) or owns(user, obj)
+    return getattr(obj, "is_published", True) or is_national_admin(user) or owns(user, obj)
+
+
+def submitted_here(user, obj: models.Model) -> bool:
+    """A record an ICS lead's own ICB submitted, while it is a draft: theirs to change and submit.
+    Models say which relation names the submitting ICB in `submitter_path`."""
+    icb_id = lead_icb_id(user)
+    path = getattr(obj, "submitter_path", None)
+    if icb_id is None or path is None:
+        return False
+    return getattr(obj, f"{path}_id", None) == icb_id and getattr(obj, "is_draft", False)
 
 
 def can_change(user, obj: models.Model) -> bool:
-    if is_national_admin(user):
+    if is_national_admin(user) or submitted_here(user, obj):
         return True
     if not owns(user, obj):
         return False
-    status = workflow_status(obj)
-    return status is None or status in EDITABLE_BY_EDITORS or is_publisher(user)
+    record = workflow_record(obj)
+    return record is None or record.editable_by_editors or is_publisher(user)
 
 
 def can_publish(user, obj: models.Model) -> bool:

@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Model
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .access import can_change, owns, workflow_status
+from .access import can_change, owns, workflow_record
 from .spreadsheets import Table, UnreadableFile
 from .text import FORMULA_STARTS
 
@@ -198,9 +198,9 @@ class Importer:
             setattr(instance, name, value)
 
     def refused(self, instance: Model) -> str:
-        status = workflow_status(instance)
-        if status is not None and owns(self.user, instance):
-            state = instance.get_status_display().lower()
+        record = workflow_record(instance)
+        if record is not None and owns(self.user, instance):
+            state = record.get_status_display().lower()
             return f"‘{instance}’ is {state}: only a publisher of its network may change it."
         return f"‘{instance}’ is not your network's to change."
 

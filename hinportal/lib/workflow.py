@@ -20,6 +20,9 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+# Editors change records only while they are in these; publishers and national administrators always.
+EDITABLE_BY_EDITORS = {Status.DRAFT, Status.IN_REVIEW}
+
 # action: (statuses it may start from, the status it leads to, the right it needs, past tense)
 TRANSITIONS = {
     "submit": ({Status.DRAFT}, Status.IN_REVIEW, "change", "submitted for review"),
@@ -28,6 +31,11 @@ TRANSITIONS = {
     "unpublish": ({Status.PUBLISHED}, Status.DRAFT, "publish", "unpublished"),
     "archive": ({Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED}, Status.ARCHIVED, "publish", "archived"),
 }
+
+
+class WorkflowQuerySet(models.QuerySet):
+    def published(self) -> "WorkflowQuerySet":
+        return self.filter(status=Status.PUBLISHED)
 
 
 class Workflow(Versioned):
@@ -39,6 +47,18 @@ class Workflow(Versioned):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def editable_by_editors(self) -> bool:
+        return self.status in EDITABLE_BY_EDITORS
 
     def transition(self, action: str, *, by) -> None:
         """Move to the status the action leads to, if the person may and the record is in a status it allows.

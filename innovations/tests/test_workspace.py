@@ -166,6 +166,12 @@ def test_a_submission_lands_in_the_covering_networks_review_queue(client_as):
     assert innovation.lead_network.code == "HI-WESSEX"
     assert innovation.submitted_by_icb.ods_code == "QVV"
     assert innovation.history.first().history_user.username == "ics-lead"
+    # Created as a draft, then submitted through the workflow, by the lead.
+    assert list(innovation.history.order_by("history_date").values_list("status", flat=True)) == [
+        "draft",
+        "in-review",
+    ]
+    assert innovation.status_changed_by.username == "ics-lead"
     assert "Dorset falls service" in client.get(WORKSPACE).content.decode()
     assert client_as("anonymous").get(innovation.get_absolute_url()).status_code == 404
     awaiting = client_as("publisher").get("/admin/").content.decode()
@@ -224,3 +230,20 @@ def test_the_gap_page_runs_the_same_queries_with_more_rows(client, personas):
     for n in range(1, 25):
         add_proven(n)
     assert count_queries() == few  # the ICB, the gap ids, one page of rows with their NICE codes
+
+
+def test_a_lead_may_change_their_icbs_submission_only_while_it_is_a_draft(personas):
+    from hinportal.lib.access import can_change
+    from hinportal.lib.workflow import Status
+
+    lead = personas["ICS lead"]
+    icb = lead.membership.icb
+    innovation = make_innovation(status=Status.DRAFT, lead_network=icb.network)
+    assert not can_change(lead, innovation)  # not their ICB's
+    innovation.submitted_by_icb = icb
+    assert can_change(lead, innovation)
+    innovation.transition("submit", by=lead)
+    assert not can_change(lead, innovation)
+    other_lead = make_person("other-lead", "ICS lead", icb_code="QOP")
+    innovation.status = Status.DRAFT
+    assert not can_change(other_lead, innovation)

@@ -1,0 +1,91 @@
+"""The catalogue's triggers, rendered from the Python constants they repeat.
+
+PostgreSQL keeps three derived things current on every write path (the admin, imports, bulk
+updates, COPY): each innovation's weighted search vector, the catalogue's word list behind "Did you
+mean", and each innovation's count of adopting ICBs. Their functions are built here from
+SEARCH_CONFIG, the word rule and ADOPTED. Migrations install the SQL this module renders, written
+out (migration 0007); innovations/tests/test_triggers.py fails if the functions in the database
+drift from it. Then add a migration whose RunSQL holds what `functions_sql()` prints now:
+`manage.py shell -c "from innovations.triggers import functions_sql; print(functions_sql())"`.
+"""
+
+from hinportal.lib.query import SEARCH_CONFIG
+
+from .choices import ADOPTED
+from .search import WORD_MAX_LENGTH, WORD_MIN_LENGTH
+
+
+def _quoted(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+# Function name: its body (pg_proc.prosrc), each rendered from the constants above.
+def bodies() -> dict[str, str]:
+    words = f"""
+    WHERE length(w) BETWEEN {WORD_MIN_LENGTH} AND {WORD_MAX_LENGTH}
+    ON CONFLICT DO NOTHING;"""
+    return {
+        "innovations_search_vector": f"""
+DECLARE
+    codes text;
+BEGIN
+    SELECT string_agg(g.kind || g.number, ' ') INTO codes
+    FROM innovations_niceguidance g WHERE g.innovation_id = NEW.id;
+    NEW.search_vector :=
+        setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(NEW.name, '')), 'A') ||
+        setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(NEW.summary, '')), 'B') ||
+        setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(NEW.description, '')), 'C') ||
+        setweight(to_tsvector('{SEARCH_CONFIG}', translate(concat_ws(' ',
+            NEW.category, NEW.stage, NEW.organisation, codes,
+            array_to_string(NEW.clinical_areas, ' '),
+            array_to_string(NEW.care_settings, ' '),
+            array_to_string(NEW.core20plus5, ' ')), '-', ' ')), 'D');
+    RETURN NEW;
+END """,
+        "innovations_collect_words": f"""
+BEGIN
+    INSERT INTO innovations_searchword (word)
+    SELECT DISTINCT w
+    FROM new_rows r,
+         regexp_split_to_table(lower(concat_ws(' ', r.name, r.summary, r.description)), '[^[:alpha:]]+') AS w{words}
+    RETURN NULL;
+END """,
+        "innovations_collect_row_words": f"""
+BEGIN
+    INSERT INTO innovations_searchword (word)
+    SELECT DISTINCT w
+    FROM regexp_split_to_table(
+        lower(concat_ws(' ', NEW.name, NEW.summary, NEW.description)), '[^[:alpha:]]+'
+    ) AS w{words}
+    RETURN NULL;
+END """,
+        "innovations_recount_adoptions": f"""
+DECLARE
+    touched bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(DISTINCT innovation_id) INTO touched FROM new_rows;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(DISTINCT innovation_id) INTO touched FROM old_rows;
+    ELSE
+        SELECT array_agg(DISTINCT id) INTO touched FROM (
+            SELECT innovation_id AS id FROM new_rows UNION SELECT innovation_id FROM old_rows
+        ) AS both_sides;
+    END IF;
+    UPDATE innovations_innovation i
+    SET adopted_icb_count = coalesce((
+        SELECT count(*) FROM innovations_adoption a
+        WHERE a.innovation_id = i.id AND a.status IN ({_quoted(ADOPTED)})
+    ), 0)
+    WHERE i.id = ANY(touched);
+    RETURN NULL;
+END """,
+    }
+
+
+def functions_sql() -> str:
+    """CREATE OR REPLACE for every function above: what a migration runs when a constant changes."""
+    return "\n".join(
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}$$;"
+        for name, body in bodies().items()
+    )
