@@ -2,12 +2,10 @@
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from hinportal.lib.listing import FacetedFilterSet, cached, group_counts
-from hinportal.lib.query import build_query
+from hinportal.lib.listing import ListingFilterSet, group_counts
 from networks.models import IntegratedCareBoard, Network, Region
 
 from .choices import ADOPTED, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
@@ -40,7 +38,7 @@ class ArrayOverlapFilter(django_filters.MultipleChoiceFilter):
         return qs.filter(**{f"{self.field_name}__overlap": value}) if value else qs
 
 
-class InnovationFilter(FacetedFilterSet):
+class InnovationFilter(ListingFilterSet):
     q = django_filters.CharFilter(
         label="Search innovations",
         help_text='For example asthma, "virtual ward" or urology -prostate.',
@@ -117,6 +115,7 @@ class InnovationFilter(FacetedFilterSet):
         model = Innovation
         fields: list[str] = []
 
+    cache_name = "innovations"
     FACETS = [
         "category",
         "clinical_area",
@@ -133,19 +132,41 @@ class InnovationFilter(FacetedFilterSet):
     ]
 
     @property
-    def search_query(self) -> SearchQuery | None:
-        return build_query(self.form.cleaned_data.get("q") or "")
-
-    @property
     def sort_order(self) -> str:
         sort = self.form.cleaned_data.get("sort")
         if sort == Sort.RELEVANCE and not self.search_query:
             sort = None
         return sort or (Sort.RELEVANCE if self.search_query else Sort.MOST_ADOPTED)
 
-    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        query = build_query(value)
-        return qs.search(query) if query else qs
+    def count_facet(self, name: str, qs: QuerySet) -> dict:
+        ids = qs.values("pk")
+        match name:
+            case "category" | "stage":
+                return group_counts(qs, name)
+            case "tier":
+                return group_counts(qs, "evidence_tier")
+            case "network":
+                return group_counts(qs, "lead_network__slug")
+            case "clinical_area" | "care_setting" | "core20":
+                return _array_counts(
+                    qs,
+                    {"clinical_area": "clinical_areas", "care_setting": "care_settings", "core20": "core20plus5"}[name],
+                )
+            case "nice":
+                rows = NiceGuidance.objects.filter(innovation__in=ids).values_list("kind")
+                return dict(rows.annotate(n=Count("innovation", distinct=True)).values_list("kind", "n"))
+            case "programme":
+                links = Programme.innovations.through.objects.filter(innovation__in=ids).values_list("programme__slug")
+                return dict(links.annotate(n=Count("innovation")).values_list("programme__slug", "n"))
+            case "icb":
+                rows = Adoption.objects.filter(innovation__in=ids, status__in=ADOPTED).values_list("icb__slug")
+                return dict(rows.annotate(n=Count("innovation")).values_list("icb__slug", "n"))
+            case "region":
+                rows = Adoption.objects.filter(innovation__in=ids, status__in=ADOPTED).values_list("icb__region__slug")
+                return dict(rows.annotate(n=Count("innovation", distinct=True)).values_list("icb__region__slug", "n"))
+            case "proven":
+                return {True: qs.proven().count()}
+        raise ValueError(name)
 
     def filter_nice(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
         return (
@@ -209,16 +230,3 @@ def _facet_counts(name: str, qs: QuerySet) -> dict:
         case "proven":
             return {True: qs.proven().count()}
     raise ValueError(name)
-
-
-def facet_counts(filterset: InnovationFilter, base: QuerySet) -> dict[str, dict]:
-    """For every facet, the count of each option given all the other filters (cached a few minutes)."""
-    counts = {}
-    for name in InnovationFilter.FACETS:
-        key = f"innovations:facet:{name}:{filterset.canonical(name)}"
-        counts[name] = cached(key, lambda n=name: _facet_counts(n, filterset.filter_queryset_except(base, n, "sort")))
-    return counts
-
-
-def result_count(filterset: InnovationFilter, qs: QuerySet) -> int:
-    return cached(f"innovations:count:{filterset.canonical()}", qs.count)

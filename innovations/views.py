@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from hinportal.lib.access import can_preview, lead_icb_id
-from hinportal.lib.listing import CountedPaginator, label_with_counts, nearest_page, query_string
-from hinportal.lib.query import highlighted_text
+from hinportal.lib.listing import list_page, query_string
 from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
 from networks.hexmap import icb_map
@@ -21,7 +20,7 @@ from networks.models import IntegratedCareBoard
 
 from .adoption_stats import adopted_count, adoption_totals, chart_for, map_by_reach, map_by_status
 from .choices import ADOPTED, ClinicalArea
-from .filters import InnovationFilter, Sort, facet_counts, result_count
+from .filters import InnovationFilter, Sort
 from .forms import ProvenElsewhereFilterForm
 from .models import Adoption, Innovation, Programme
 from .search import did_you_mean
@@ -61,27 +60,20 @@ def _filtered(request: HttpRequest) -> InnovationFilter:
 def innovation_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     valid = filterset.is_valid()  # invalid parts are left out of cleaned_data and so of the results
-    base = Innovation.objects.published()
-    counts = facet_counts(filterset, base)
-    label_with_counts(filterset.form, counts)
-    results = filterset.qs.order_by(*Sort.ORDER[filterset.sort_order]).select_related("lead_network")
-    paginator = CountedPaginator(results, PAGE_SIZE, count=result_count(filterset, filterset.qs))
-    page = nearest_page(paginator, request.GET.get("page"))
-    rows = list(page.object_list.with_proven())
-    query = filterset.search_query
-    highlights = highlighted_text(Innovation, "summary", [row.pk for row in rows], query) if query and rows else {}
-    for row in rows:
-        row.highlighted_summary = highlights.get(row.pk)
-    suggestion = did_you_mean(filterset.form.cleaned_data["q"]) if query and not paginator.count else None
+    listing = list_page(
+        request,
+        filterset,
+        order=Sort.ORDER[filterset.sort_order],
+        per_page=PAGE_SIZE,
+        rows=lambda page: page.select_related("lead_network").with_proven(),
+    )
+    found = listing["count"]
+    suggestion = did_you_mean(filterset.form.cleaned_data["q"]) if filterset.search_query and not found else None
     context = {
-        "filter": filterset,
-        "page": page,
-        "rows": rows,
-        "sentence": describe_search(filterset, paginator.count),
+        **listing,
+        "sentence": describe_search(filterset, found),
         "suggestion": suggestion,
         "suggestion_query": query_string(request, q=suggestion) if suggestion else "",
-        "query_string": query_string(request),
-        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "icb_total": IntegratedCareBoard.objects.current().count(),
         "breadcrumbs": [HOME],
     }

@@ -236,26 +236,32 @@ def shortlist_lock(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(shortlist)
 
 
-EXPORT_COLUMNS = ["innovation", "summary", "stage", "adopted in ICSs", "proven", "NICE guidance", "note", "link"]
+# Column heading: the key of each row dict, for the exports; the print view reads the same dicts by key.
+EXPORT_COLUMNS = {
+    "innovation": "name",
+    "summary": "summary",
+    "stage": "stage",
+    "adopted in ICSs": "adopted_icb_count",
+    "proven": "proven",
+    "NICE guidance": "nice_guidance",
+    "note": "note",
+    "link": "link",
+}
 
 
-def _export_rows(request: HttpRequest, shortlist: Shortlist) -> list[list]:
-    """Locked lists export their snapshot; open ones export the innovations as they are now."""
-    rows = []
-    for item, data in shortlist.entries():
-        rows.append(
-            [
-                data["name"],
-                data["summary"],
-                data["stage"],
-                data["adopted_icb_count"],
-                "yes" if data["proven"] else "no",
-                "; ".join(data["nice_guidance"]),
-                item.note,
-                request.build_absolute_uri(data["url"]),
-            ]
-        )
-    return rows
+def _export_rows(request: HttpRequest, shortlist: Shortlist) -> list[dict]:
+    """Each item as the exports and the print view show it: the locked snapshot, or the innovation
+    as it is now while the list is open."""
+    return [
+        {
+            **data,
+            "proven": "yes" if data["proven"] else "no",
+            "nice_guidance": "; ".join(data["nice_guidance"]),
+            "note": item.note,
+            "link": request.build_absolute_uri(data["url"]),
+        }
+        for item, data in shortlist.entries()
+    ]
 
 
 def _filename(shortlist: Shortlist, extension: str) -> str:
@@ -273,15 +279,15 @@ def shortlist_export(request: HttpRequest, pk: int, extension: str) -> HttpRespo
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(spreadsheet_row(row) for row in rows)
+        writer.writerows(spreadsheet_row([row[key] for key in EXPORT_COLUMNS.values()]) for row in rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = "Shortlist"
-        sheet.append(EXPORT_COLUMNS)
+        sheet.append(list(EXPORT_COLUMNS))
         for row in rows:
-            sheet.append(spreadsheet_row(row))
+            sheet.append(spreadsheet_row([row[key] for key in EXPORT_COLUMNS.values()]))
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(

@@ -3,8 +3,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
-from hinportal.lib.listing import FacetedFilterSet, cached, group_counts
-from hinportal.lib.query import build_query
+from hinportal.lib.listing import ListingFilterSet, cached, group_counts
 from networks.models import Network
 
 from .models import Kind, Publication
@@ -22,7 +21,7 @@ def year_choices() -> list[tuple[str, str]]:
     return [(str(year), str(year)) for year in years]
 
 
-class PublicationFilter(FacetedFilterSet):
+class PublicationFilter(ListingFilterSet):
     q = django_filters.CharFilter(
         label="Search publications",
         help_text="For example Hewitt, inequalities or a network's name.",
@@ -46,15 +45,16 @@ class PublicationFilter(FacetedFilterSet):
         model = Publication
         fields: list[str] = []
 
+    cache_name = "publications"
     FACETS = ["kind", "year", "network"]
 
-    @property
-    def search_query(self):
-        return build_query(self.form.cleaned_data.get("q") or "")
-
-    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        query = build_query(value)
-        return qs.search(query) if query else qs
+    def count_facet(self, name: str, qs: QuerySet) -> dict:
+        if name == "kind":
+            return group_counts(qs, "kind")
+        if name == "year":
+            return {str(k): v for k, v in group_counts(qs.annotate(year=ExtractYear("published_on")), "year").items()}
+        links = Publication.networks.through.objects.filter(publication__in=qs.values("pk"))
+        return group_counts(links, "network__slug")
 
     def filter_year(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
         return qs.filter(published_on__year__in=[int(v) for v in value]) if value else qs
@@ -63,27 +63,3 @@ class PublicationFilter(FacetedFilterSet):
         if not value:
             return qs
         return qs.filter(pk__in=Publication.networks.through.objects.filter(network__in=value).values("publication"))
-
-
-def _counts(name: str, qs: QuerySet) -> dict:
-    if name == "kind":
-        return group_counts(qs, "kind")
-    if name == "year":
-        return {str(k): v for k, v in group_counts(qs.annotate(year=ExtractYear("published_on")), "year").items()}
-    links = Publication.networks.through.objects.filter(publication__in=qs.values("pk"))
-    return group_counts(links, "network__slug")
-
-
-def result_count(filterset: PublicationFilter) -> int:
-    """How many publications match, cached like the facet counts."""
-    return cached(f"publications:count:{filterset.canonical()}", filterset.qs.count)
-
-
-def facet_counts(filterset: PublicationFilter, base: QuerySet) -> dict[str, dict]:
-    return {
-        name: cached(
-            f"publications:facet:{name}:{filterset.canonical(name)}",
-            lambda n=name: _counts(n, filterset.filter_queryset_except(base, n)),
-        )
-        for name in PublicationFilter.FACETS
-    }

@@ -5,11 +5,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from hinportal.lib.access import can_preview
-from hinportal.lib.listing import CountedPaginator, label_with_counts, nearest_page, query_string
-from hinportal.lib.query import highlighted_text
+from hinportal.lib.listing import list_page
 from innovations.models import Innovation, Programme
 
-from .filters import PublicationFilter, facet_counts, result_count
+from .filters import PublicationFilter
 from .models import Publication, Recommendation
 
 PAGE_SIZE = 20
@@ -18,30 +17,10 @@ HOME = ("Home", "/")
 
 @require_safe
 def publication_list(request: HttpRequest) -> HttpResponse:
-    base = Publication.objects.published()
-    filterset = PublicationFilter(request.GET, queryset=base)
+    filterset = PublicationFilter(request.GET, queryset=Publication.objects.published())
     valid = filterset.is_valid()
-    counts = facet_counts(filterset, base)
-    label_with_counts(filterset.form, counts)
-    query = filterset.search_query
-    order = ["-rank", "-published_on"] if query else ["-published_on", "title"]
-    results = filterset.qs.order_by(*order)
-    count = result_count(filterset)
-    paginator = CountedPaginator(results, PAGE_SIZE, count=count)
-    page = nearest_page(paginator, request.GET.get("page"))
-    rows = list(page.object_list)
-    highlights = highlighted_text(Publication, "summary", [r.pk for r in rows], query) if query and rows else {}
-    for row in rows:
-        row.highlighted_summary = highlights.get(row.pk)
-    context = {
-        "filter": filterset,
-        "page": page,
-        "rows": rows,
-        "count": count,
-        "query_string": query_string(request),
-        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "breadcrumbs": [HOME],
-    }
+    order = ["-rank", "-published_on"] if filterset.search_query else ["-published_on", "title"]
+    context = {**list_page(request, filterset, order=order, per_page=PAGE_SIZE), "breadcrumbs": [HOME]}
     return render(request, "reviews/publication_list.html", context, status=200 if valid else 400)
 
 

@@ -1,4 +1,4 @@
-"""Helpers that every paginated, filtered listing shares."""
+"""The list-page machine: what every paginated, filtered listing shares."""
 
 import hashlib
 import json
@@ -6,10 +6,14 @@ from collections.abc import Callable
 
 import django_filters
 from django import forms
+from django.contrib.postgres.search import CombinedSearchQuery, SearchQuery
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
+
+from .query import build_query, highlighted_text
 
 COUNT_CACHE_SECONDS = 300
 
@@ -59,8 +63,22 @@ def query_string(request: HttpRequest, **changes: str) -> str:
     return params.urlencode()
 
 
-class FacetedFilterSet(django_filters.FilterSet):
-    """A FilterSet whose facets count each option with every filter applied but their own."""
+class ListingFilterSet(django_filters.FilterSet):
+    """The machine behind every searchable listing: a search box (`q`, read once per request), a
+    count beside every option of every facet (with every filter applied but the facet's own), and
+    a result count, the counts cached in the shared cache. Subclasses declare their filters, list
+    their FACETS, name their cache and count one facet over a queryset in `count_facet`."""
+
+    FACETS: list[str] = []
+    cache_name = ""
+
+    @cached_property
+    def search_query(self) -> SearchQuery | CombinedSearchQuery | None:
+        self.is_valid()
+        return build_query(self.form.cleaned_data.get("q") or "")
+
+    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.search(self.search_query) if self.search_query else qs
 
     def filter_queryset_except(self, queryset: QuerySet, *names: str) -> QuerySet:
         for name, value in self.form.cleaned_data.items():
@@ -78,6 +96,52 @@ class FacetedFilterSet(django_filters.FilterSet):
                 value = sorted(getattr(v, "slug", v) for v in value)
             data[name] = getattr(value, "slug", value)
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+    def count_facet(self, name: str, queryset: QuerySet) -> dict:
+        raise NotImplementedError
+
+    def facet_counts(self, base: QuerySet) -> dict[str, dict]:
+        """For every facet, the count of each option given all the other filters."""
+        return {
+            name: cached(
+                f"{self.cache_name}:facet:{name}:{self.canonical(name)}",
+                lambda name=name: self.count_facet(name, self.filter_queryset_except(base, name, "sort")),
+            )
+            for name in self.FACETS
+        }
+
+    def result_count(self) -> int:
+        return cached(f"{self.cache_name}:count:{self.canonical()}", self.qs.count)
+
+
+def list_page(
+    request: HttpRequest,
+    filterset: ListingFilterSet,
+    *,
+    order: list[str],
+    per_page: int,
+    rows: Callable[[QuerySet], QuerySet] = lambda page: page,
+    highlight: str = "summary",
+) -> dict:
+    """One page of a filtered listing, ready for its template: the facets labelled with their
+    counts, the page's rows (each with its highlighted text when searched), the page range."""
+    base = filterset.queryset
+    label_with_counts(filterset.form, filterset.facet_counts(base))
+    paginator = CountedPaginator(filterset.qs.order_by(*order), per_page, count=filterset.result_count())
+    page = nearest_page(paginator, request.GET.get("page"))
+    items = list(rows(page.object_list))
+    query = filterset.search_query
+    highlights = highlighted_text(base.model, highlight, [item.pk for item in items], query) if query and items else {}
+    for item in items:
+        item.highlighted_summary = highlights.get(item.pk)
+    return {
+        "filter": filterset,
+        "page": page,
+        "rows": items,
+        "count": paginator.count,
+        "query_string": query_string(request),
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+    }
 
 
 def label_with_counts(form, counts: dict[str, dict]) -> None:

@@ -4,11 +4,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from innovations.filters import InnovationFilter, Sort, result_count
+from innovations.filters import InnovationFilter, Sort
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Network
 from reviews.filters import PublicationFilter
-from reviews.filters import result_count as publication_count
 from reviews.models import Publication
 
 from .forms import SearchForm
@@ -44,9 +43,9 @@ def search(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "query": query,
-            "innovation_count": result_count(innovations, innovations.qs),
+            "innovation_count": innovations.result_count(),
             "innovations": innovations.qs.order_by(*Sort.ORDER[Sort.RELEVANCE])[:TOP],
-            "publication_count": publication_count(publications),
+            "publication_count": publications.result_count(),
             "publications": publications.qs.order_by("-rank", "-published_on")[:TOP],
             "programmes": list(Programme.objects.published().filter(programme_match)),
             "networks": list(Network.objects.search(query)),

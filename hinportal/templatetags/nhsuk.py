@@ -2,6 +2,7 @@
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -60,3 +61,28 @@ def nhsuk_widget(field: BoundField) -> SafeString:
     if described_by := _described_by(field):
         attrs["aria-describedby"] = described_by
     return field.as_widget(attrs=attrs)
+
+
+class SummaryRowNode(template.Node):
+    def __init__(self, key: template.base.FilterExpression, nodelist: template.NodeList) -> None:
+        self.key, self.nodelist = key, nodelist
+
+    def render(self, context: template.Context) -> SafeString:
+        return format_html(
+            '<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{}</dt>'
+            '<dd class="nhsuk-summary-list__value">{}</dd></div>',
+            self.key.resolve(context),
+            self.nodelist.render(context),
+        )
+
+
+@register.tag
+def summary_row(parser: template.base.Parser, token: template.base.Token) -> SummaryRowNode:
+    """One row of an NHS.UK summary list: `{% summary_row "Stage" %}{{ value }}{% endsummary_row %}`
+    inside `<dl class="nhsuk-summary-list">`; the value may hold links and other markup."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("summary_row takes one argument: the row's key")
+    nodelist = parser.parse(("endsummary_row",))
+    parser.delete_first_token()
+    return SummaryRowNode(parser.compile_filter(bits[1]), nodelist)
