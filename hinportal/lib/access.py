@@ -7,10 +7,15 @@ see and change what their own network owns; editors change only drafts and recor
 publishers also publish, unpublish and archive. ICS leads have no admin access.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
+
+# Whoever is asking: a signed-in account or an anonymous visitor.
+Person = AbstractBaseUser | AnonymousUser
 
 NATIONAL_ADMIN = "National administrator"
 EDITOR = "Network editor"
@@ -27,7 +32,7 @@ PUBLISH = ["publish_innovation", "publish_programme", "publish_publication"]
 NATIONAL_APPS = ["innovations", "reviews", "networks", "auth", "axes"]
 
 
-def ensure_roles(**kwargs) -> None:
+def ensure_roles(**kwargs: Any) -> None:
     """Create the role groups with their permissions, or bring them up to date (idempotent). Run
     after every migrate and every test database flush (post_migrate), so that the roles never
     depend on data a flush removed."""
@@ -55,45 +60,55 @@ def ensure_roles(**kwargs) -> None:
         group.permissions.set(permissions)
 
 
-def _roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
+def _roles(user: Person) -> set[str]:
+    """The person's role names, looked up once per request (kept on the user object)."""
     if not user.is_authenticated:
         return set()
-    if not hasattr(user, "_portal_roles"):
-        user._portal_roles = set(user.groups.values_list("name", flat=True))
-    return user._portal_roles
+    roles: set[str] | None = getattr(user, "_portal_roles", None)
+    if roles is None:
+        roles = set(getattr(user, "groups").values_list("name", flat=True))  # noqa: B009 (no stub knows groups)
+        setattr(user, "_portal_roles", roles)  # noqa: B010
+    return roles
 
 
-def is_national_admin(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or NATIONAL_ADMIN in _roles(user))
+def is_national_admin(user: Person) -> bool:
+    active = user.is_authenticated and user.is_active
+    return bool(active and (getattr(user, "is_superuser", False) or NATIONAL_ADMIN in _roles(user)))
 
 
-def is_publisher(user) -> bool:
+def is_publisher(user: Person) -> bool:
     return PUBLISHER in _roles(user)
 
 
-def is_network_staff(user) -> bool:
+def is_network_staff(user: Person) -> bool:
     return bool(_roles(user) & {EDITOR, PUBLISHER})
 
 
-def staff_network_id(user) -> int | None:
+def _membership(user: Person) -> Any:
+    """The person's membership (of a network or an ICB), or None."""
+    return getattr(user, "membership", None) if user.is_authenticated else None
+
+
+def staff_network_id(user: Person) -> int | None:
     """The network a member of its staff belongs to, or None."""
     if not user.is_authenticated or not is_network_staff(user):
         return None
     if not hasattr(user, "_portal_network_id"):
-        membership = getattr(user, "membership", None) if hasattr(user, "membership") else None
-        user._portal_network_id = membership.network_id if membership else None
-    return user._portal_network_id
+        membership = _membership(user)
+        setattr(user, "_portal_network_id", membership.network_id if membership else None)  # noqa: B010
+    network_id: int | None = getattr(user, "_portal_network_id")  # noqa: B009
+    return network_id
 
 
-def lead_icb_id(user) -> int | None:
+def lead_icb_id(user: Person) -> int | None:
     """The ICB an ICS lead belongs to, or None."""
     if not user.is_authenticated or ICS_LEAD not in _roles(user):
         return None
-    membership = getattr(user, "membership", None) if hasattr(user, "membership") else None
+    membership = _membership(user)
     return membership.icb_id if membership else None
 
 
-def scope(queryset: models.QuerySet, user) -> models.QuerySet:
+def scope(queryset: models.QuerySet, user: Person) -> models.QuerySet:
     """The rows of a queryset that this person may see in the admin."""
     if is_national_admin(user):
         return queryset
@@ -104,7 +119,7 @@ def scope(queryset: models.QuerySet, user) -> models.QuerySet:
     return queryset.filter(**{path: network_id})
 
 
-def choosable(queryset: models.QuerySet, user) -> models.QuerySet:
+def choosable(queryset: Any, user: Person) -> models.QuerySet:
     """Records a person may pick when saying what something adopts, spreads or concerns: anything
     public (published records, reference data) and their own network's drafts."""
     if is_national_admin(user) or not hasattr(queryset.model, "transition"):
@@ -121,7 +136,7 @@ def owner_network_id(obj: models.Model) -> int | None:
         return None  # a record no network owns (memberships): national administrators keep it
     if path == "pk":
         return obj.pk
-    target = obj
+    target: Any = obj
     for step in path.split("__")[:-1]:
         target = getattr(target, step, None)
         if target is None:
@@ -129,12 +144,12 @@ def owner_network_id(obj: models.Model) -> int | None:
     return getattr(target, f"{path.split('__')[-1]}_id", None)
 
 
-def owns(user, obj: models.Model) -> bool:
+def owns(user: Person, obj: models.Model) -> bool:
     network_id = staff_network_id(user)
     return network_id is not None and owner_network_id(obj) == network_id
 
 
-def workflow_record(obj: models.Model) -> models.Model | None:
+def workflow_record(obj: models.Model) -> Any:
     """The record whose publishing status governs editing this one: itself, or its parent for a
     child record (evidence of an innovation); None for records with no workflow (adoptions)."""
     parent = getattr(obj, "workflow_parent", None)
@@ -142,32 +157,32 @@ def workflow_record(obj: models.Model) -> models.Model | None:
     return target if hasattr(target, "transition") else None
 
 
-def can_preview(user, obj: models.Model) -> bool:
+def can_preview(user: Person, obj: models.Model) -> bool:
     """Published records are public; the owning network's staff and national administrators may
     also see the rest on their public page."""
-    return getattr(obj, "is_published", True) or is_national_admin(user) or owns(user, obj)
+    return bool(getattr(obj, "is_published", True)) or is_national_admin(user) or owns(user, obj)
 
 
-def submitted_here(user, obj: models.Model) -> bool:
+def submitted_here(user: Person, obj: models.Model) -> bool:
     """A record an ICS lead's own ICB submitted, while it is a draft: theirs to change and submit.
     Models say which relation names the submitting ICB in `submitter_path`."""
     icb_id = lead_icb_id(user)
     path = getattr(obj, "submitter_path", None)
     if icb_id is None or path is None:
         return False
-    return getattr(obj, f"{path}_id", None) == icb_id and getattr(obj, "is_draft", False)
+    return bool(getattr(obj, f"{path}_id", None) == icb_id and getattr(obj, "is_draft", False))
 
 
-def can_change(user, obj: models.Model) -> bool:
+def can_change(user: Person, obj: models.Model) -> bool:
     if is_national_admin(user) or submitted_here(user, obj):
         return True
     if not owns(user, obj):
         return False
     record = workflow_record(obj)
-    return record is None or record.editable_by_editors or is_publisher(user)
+    return record is None or bool(record.editable_by_editors) or is_publisher(user)
 
 
-def can_publish(user, obj: models.Model) -> bool:
+def can_publish(user: Person, obj: models.Model) -> bool:
     return is_national_admin(user) or (is_publisher(user) and owns(user, obj))
 
 
@@ -175,7 +190,7 @@ def client_ip(request: HttpRequest) -> str | None:
     """The address a request came from, for sign-in lock-out: behind our load balancer, the last
     address it appended to X-Forwarded-For (earlier ones are the client's to forge)."""
     if settings.BEHIND_PROXY:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",") if part.strip()]
         if forwarded:
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR")

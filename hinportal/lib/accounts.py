@@ -6,6 +6,7 @@ clear refusal) and per email address (silently). Counts live in the shared cache
 """
 
 import hashlib
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -33,7 +34,7 @@ def count_sign_in_failure(request: HttpRequest | None) -> None:
 
 
 @receiver(user_login_failed, dispatch_uid="hinportal.count_sign_in_failure")
-def _on_sign_in_failure(sender, request: HttpRequest | None = None, **kwargs) -> None:
+def _on_sign_in_failure(sender: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
     count_sign_in_failure(request)
 
 
@@ -43,12 +44,12 @@ def address_throttled(request: HttpRequest | None) -> bool:
     return exceeded(_failures_key(request), limit=settings.SIGN_IN_FAILURES_PER_ADDRESS, seconds=SIGN_IN_WINDOW)
 
 
-class ThrottledSignIn:
+class ThrottledSignIn(AuthenticationForm):
     """Refuses to check any password from an address that has failed too often lately."""
 
     throttled = False
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         if address_throttled(self.request):
             self.throttled = True
             raise forms.ValidationError(
@@ -59,7 +60,7 @@ class ThrottledSignIn:
         return super().clean()
 
 
-class NhsAuthenticationForm(ThrottledSignIn, AuthenticationForm):
+class NhsAuthenticationForm(ThrottledSignIn):
     """Django's sign-in form with the portal's words."""
 
     error_messages = {
@@ -76,9 +77,9 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/sign_in.html"
     authentication_form = NhsAuthenticationForm
 
-    def form_invalid(self, form: NhsAuthenticationForm) -> HttpResponse:
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_invalid(form)
-        if form.throttled:
+        if getattr(form, "throttled", False):
             response.status_code = 429
         return response
 
@@ -87,7 +88,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset form, with limits: per address (a clear refusal) and per email address
     (the same "sent" page, so that nobody learns whether an account exists or fills its inbox)."""
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         requests_from_address = count(f"reset-address:{client_ip(self.request)}", seconds=RESET_WINDOW)
         if requests_from_address > settings.PASSWORD_RESETS_PER_ADDRESS:
             form.add_error(

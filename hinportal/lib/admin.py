@@ -2,6 +2,8 @@
 allows, with history, workflow actions and optimistic locking."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.apps import apps
 from django.contrib import admin, messages
@@ -29,7 +31,7 @@ class EstimatedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        queryset = self.object_list
+        queryset: Any = self.object_list
         try:
             sql, params = queryset.query.sql_with_params()
         except EmptyResultSet:  # a queryset that can hold no rows (.none()) has no SQL to explain
@@ -98,13 +100,13 @@ class ScopedModelAdmin(admin.ModelAdmin):
             fields += [name for name in (*self.national_only_fields, "status") if name in model_fields]
         return list(dict.fromkeys(fields))
 
-    def get_form(self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs):
+    def get_form(self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any) -> Any:
         if issubclass(self.model, Versioned) and not issubclass(self.form, VersionCheckedForm):
             kwargs.setdefault("form", type("VersionChecked", (VersionCheckedForm, self.form), {}))
         return super().get_form(request, obj, change, **kwargs)
 
-    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> list:
-        fieldsets = super().get_fieldsets(request, obj)
+    def get_fieldsets(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        fieldsets: Any = super().get_fieldsets(request, obj)
         if obj is None or not issubclass(self.model, Versioned) or not self.has_change_permission(request, obj):
             return fieldsets
         (name, options), *rest = fieldsets
@@ -112,15 +114,15 @@ class ScopedModelAdmin(admin.ModelAdmin):
             return fieldsets
         return [(name, {**options, "fields": [*options["fields"], "version_seen"]}), *rest]
 
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         return self._limit(field, db_field, request)
 
-    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         return self._limit(field, db_field, request)
 
-    def _limit(self, field, db_field, request: HttpRequest):
+    def _limit(self, field: Any, db_field: Any, request: HttpRequest) -> Any:
         if field is None or not hasattr(db_field.related_model, "owner_path"):
             return field
         if db_field.name in self.public_choice_fields:
@@ -129,7 +131,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
             field.queryset = scope(field.queryset, request.user)
         return field
 
-    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         """Every form save passes can_change twice: as the record stands in the database, and as it
         would stand after the save (so no save can move a record out of the person's reach)."""
         owner_field = getattr(obj, "owner_path", "")
@@ -167,7 +169,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
-def keep_fields_outside_the_form(obj: Model, current: Model, form) -> None:
+def keep_fields_outside_the_form(obj: Model, current: Model, form: Any) -> None:
     """Give a record being saved the stored value of every field its form does not edit.
 
     For a normal change this changes nothing. Reverting to an earlier version starts from the
@@ -185,7 +187,9 @@ class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     """A scoped model admin whose records keep a full history (django-simple-history) that staff
     can read and restore from."""
 
-    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, extra_context=None):
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
         if not ROW_ID.fullmatch(version_id):
             raise Http404("No such version.")
         obj = self.get_object(request, object_id)
@@ -195,7 +199,7 @@ class ScopedAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def _transition_action(action: str, label: str, permission: str):
+def _transition_action(action: str, label: str, permission: str) -> Callable[..., None]:
     @admin.action(description=label, permissions=[permission])
     def run(modeladmin: ScopedAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         done, refused = 0, []

@@ -30,10 +30,11 @@ def upsert(model: type[models.Model], rows: list[models.Model], *, key: str, upd
     for row in rows:
         row.full_clean(validate_unique=False, validate_constraints=False)
     keys = [getattr(row, key) for row in rows]
-    existing = model.objects.filter(**{f"{key}__in": keys}).count()
+    manager = model._default_manager
+    existing = manager.filter(**{f"{key}__in": keys}).count()
     if update:
         fields = [f.name for f in model._meta.concrete_fields if not (f.primary_key or f.generated or f.name == key)]
-        model.objects.bulk_create(rows, update_conflicts=True, unique_fields=[key], update_fields=fields)
+        manager.bulk_create(rows, update_conflicts=True, unique_fields=[key], update_fields=fields)
     else:
-        model.objects.bulk_create(rows, ignore_conflicts=True)
+        manager.bulk_create(rows, ignore_conflicts=True)
     return len(keys) - existing

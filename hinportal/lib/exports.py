@@ -1,5 +1,7 @@
 """Changelist exports in the admin (django-import-export), every cell spreadsheet-safe."""
 
+from typing import Any
+
 from import_export import resources
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
@@ -8,7 +10,7 @@ from .text import spreadsheet_row
 
 
 class SafeExportResource(resources.ModelResource):
-    def export_resource(self, instance, selected_fields=None, **kwargs) -> list:
+    def export_resource(self, instance: Any, selected_fields: Any = None, **kwargs: Any) -> list:
         return spreadsheet_row(super().export_resource(instance, selected_fields, **kwargs))
 
 

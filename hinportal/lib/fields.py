@@ -6,27 +6,28 @@ that would later break a feed, a workbook or a page. Single-line fields also los
 breaks.
 """
 
+from typing import Any
+
 from django.db import models
 
 from .text import without_control_characters
 
 
-class _CleanText:
-    single_line = False
-
-    def _clean(self, value):
-        return without_control_characters(value, single_line=self.single_line) if isinstance(value, str) else value
-
-    def to_python(self, value):
-        return self._clean(super().to_python(value))
-
-    def get_prep_value(self, value):
-        return self._clean(super().get_prep_value(value))
+def _clean(value: Any, *, single_line: bool) -> Any:
+    return without_control_characters(value, single_line=single_line) if isinstance(value, str) else value
 
 
-class CharField(_CleanText, models.CharField):
-    single_line = True
+class CharField(models.CharField):
+    def to_python(self, value: Any) -> Any:
+        return _clean(super().to_python(value), single_line=True)
+
+    def get_prep_value(self, value: Any) -> Any:
+        return _clean(super().get_prep_value(value), single_line=True)
 
 
-class TextField(_CleanText, models.TextField):
-    pass
+class TextField(models.TextField):
+    def to_python(self, value: Any) -> Any:
+        return _clean(super().to_python(value), single_line=False)
+
+    def get_prep_value(self, value: Any) -> Any:
+        return _clean(super().get_prep_value(value), single_line=False)

@@ -15,13 +15,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Model
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .access import can_change, owns, workflow_record
+from .access import Person, can_change, owns, workflow_record
 from .spreadsheets import Table, UnreadableFile
 from .text import FORMULA_STARTS
 
@@ -162,7 +161,7 @@ class Importer:
     # The column a refusal points at: the one whose value put the record out of reach.
     refused_column = ""
 
-    def __init__(self, *, user: AbstractBaseUser) -> None:
+    def __init__(self, *, user: Person) -> None:
         self.user = user
 
     # What each importer writes.
@@ -193,7 +192,7 @@ class Importer:
             if value in (None, "", []):
                 if name in required:
                     continue
-                model_field = instance._meta.get_field(name)
+                model_field: Any = instance._meta.get_field(name)
                 value = None if model_field.null else model_field.get_default()
             setattr(instance, name, value)
 
@@ -234,7 +233,8 @@ class Importer:
     def read_rows(self, table: Table, problems: list[list]) -> list[tuple[int, dict]]:
         positions = self.header_positions(table)
         columns = [column for column in self.columns if column.name in positions]
-        read, seen = [], {}
+        read: list[tuple[int, dict]] = []
+        seen: dict[tuple, int] = {}
         for line, cells in table.rows:
             values, ok = {}, True
             for column in columns:

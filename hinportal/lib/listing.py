@@ -3,6 +3,7 @@
 import hashlib
 import json
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import django_filters
 from django import forms
@@ -16,11 +17,12 @@ from django.utils.functional import cached_property
 from .query import build_query, highlighted_text
 
 COUNT_CACHE_SECONDS = 300
+T = TypeVar("T")
 
 
-def cached(key: str, compute: Callable[[], object], seconds: int = COUNT_CACHE_SECONDS) -> object:
+def cached(key: str, compute: Callable[[], T], seconds: int = COUNT_CACHE_SECONDS) -> T:
     """A value from the shared cache, computed and stored when missing (for counts off the request path)."""
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, seconds)
@@ -77,7 +79,7 @@ class ListingFilterSet(django_filters.FilterSet):
         self.is_valid()
         return build_query(self.form.cleaned_data.get("q") or "")
 
-    def filter_search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, qs: Any, name: str, value: str) -> QuerySet:
         return qs.search(self.search_query) if self.search_query else qs
 
     def filter_queryset_except(self, queryset: QuerySet, *names: str) -> QuerySet:
@@ -105,7 +107,9 @@ class ListingFilterSet(django_filters.FilterSet):
         return {
             name: cached(
                 f"{self.cache_name}:facet:{name}:{self.canonical(name)}",
-                lambda name=name: self.count_facet(name, self.filter_queryset_except(base, name, "sort")),
+                lambda name=name: self.count_facet(  # type: ignore[misc]
+                    name, self.filter_queryset_except(base, name, "sort")
+                ),
             )
             for name in self.FACETS
         }
@@ -120,7 +124,7 @@ def list_page(
     *,
     order: list[str],
     per_page: int,
-    rows: Callable[[QuerySet], QuerySet] = lambda page: page,
+    rows: Callable[[Any], QuerySet] = lambda page: page,
     highlight: str = "summary",
 ) -> dict:
     """One page of a filtered listing, ready for its template: the facets labelled with their
@@ -129,7 +133,7 @@ def list_page(
     label_with_counts(filterset.form, filterset.facet_counts(base))
     paginator = CountedPaginator(filterset.qs.order_by(*order), per_page, count=filterset.result_count())
     page = nearest_page(paginator, request.GET.get("page"))
-    items = list(rows(page.object_list))
+    items: list[Any] = list(rows(page.object_list))
     query = filterset.search_query
     highlights = highlighted_text(base.model, highlight, [item.pk for item in items], query) if query and items else {}
     for item in items:
@@ -144,10 +148,10 @@ def list_page(
     }
 
 
-def label_with_counts(form, counts: dict[str, dict]) -> None:
+def label_with_counts(form: forms.Form, counts: dict[str, dict]) -> None:
     """Put each option's count into its label, so that the form shows it beside the option."""
     for name, facet in counts.items():
-        field = form.fields[name]
+        field: Any = form.fields[name]
         if hasattr(field, "queryset"):
             field.label_from_instance = lambda obj, facet=facet: f"{obj} ({facet.get(obj.slug, 0):,})"
         elif getattr(field, "choices", None) is not None and not isinstance(field.widget, forms.CheckboxInput):

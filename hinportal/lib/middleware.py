@@ -63,7 +63,7 @@ TOUCH_EVERY = 60
 
 
 @receiver(user_logged_in, dispatch_uid="hinportal.start_signed_in_session")
-def _start_signed_in_session(sender, request: HttpRequest, **kwargs) -> None:
+def _start_signed_in_session(sender: object, request: HttpRequest, **kwargs: object) -> None:
     now = time.time()
     request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = now
     request.session.set_expiry(settings.SIGNED_IN_IDLE_MINUTES * 60)

@@ -46,7 +46,7 @@ class OneLinePerFailureClass(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if not database_unavailable(error):
+        if error is None or not database_unavailable(error):
             return True
         kind = failure_class(error)
         now = time.monotonic()

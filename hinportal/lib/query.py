@@ -34,12 +34,14 @@ def build_query(text: str) -> SearchQuery | CombinedSearchQuery | None:
     return SearchQuery(rest, search_type="websearch", config=SEARCH_CONFIG) & prefix
 
 
-def highlighted_text(model: type[Model], field: str, ids: list[int], query: SearchQuery) -> dict[int, SafeString]:
+def highlighted_text(
+    model: type[Model], field: str, ids: list[int], query: SearchQuery | CombinedSearchQuery
+) -> dict[int, SafeString]:
     """A text field of the given rows (one page of results) with the matching words marked, escaped."""
     if not ids:
         return {}
     rows = (
-        model.objects.filter(pk__in=ids)
+        model._default_manager.filter(pk__in=ids)
         .annotate(
             headline=SearchHeadline(
                 F(field), query, config=SEARCH_CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True

@@ -2,6 +2,7 @@
 version it was opened on, so two people editing at once never silently lose the first one's work."""
 
 from itertools import pairwise
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             self.version = (self.version or 0) + 1
             if kwargs.get("update_fields") is not None:
@@ -33,16 +34,16 @@ def stored_version(instance: Versioned, *, lock: bool = False) -> int | None:
 
 def changes_since(instance: Versioned, version: int) -> str:
     """Who changed the record, when and which fields, since the given version (from its history)."""
-    history = getattr(instance, "history", None)
+    history = getattr(type(instance), "history", None)
     if history is None:
         return ""
-    records = list(type(instance).history.filter(id=instance.pk, version__gte=version).order_by("history_date"))
+    records = list(history.filter(id=instance.pk, version__gte=version).order_by("history_date"))
     if len(records) < 2:
         return ""
     fields = []
     for older, newer in pairwise(records):
         for change in newer.diff_against(older, excluded_fields=["version"]).changes:
-            name = str(instance._meta.get_field(change.field).verbose_name)
+            name = str(getattr(instance._meta.get_field(change.field), "verbose_name", change.field))
             if name not in fields:
                 fields.append(name)
     latest = records[-1]
@@ -59,14 +60,14 @@ class VersionCheckedForm(forms.ModelForm):
 
     version_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
             # From the database: a revert page shows an old version but saves over the current one.
             self.fields["version_seen"].initial = stored_version(self.instance)
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if self.instance.pk is None or self.instance._state.adding:
             return cleaned
         seen = cleaned.get("version_seen")
@@ -74,8 +75,9 @@ class VersionCheckedForm(forms.ModelForm):
             current = stored_version(self.instance, lock=True)  # held until the admin's transaction ends
         if current is not None and seen != current:
             what = changes_since(self.instance, seen) if seen else ""
-            self.data = self.data.copy()
-            self.data[self.add_prefix("version_seen")] = current
+            data: Any = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict, immutable until copied
+            data[self.add_prefix("version_seen")] = current
+            self.data = data
             raise ValidationError(
                 f"Someone else saved this {self.instance._meta.verbose_name} after you opened it"
                 + (f": {what}." if what else ".")

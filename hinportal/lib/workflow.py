@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from . import fields
-from .access import can_change, can_publish
+from .access import Person, can_change, can_publish
 from .versioning import Versioned
 
 
@@ -60,7 +60,7 @@ class Workflow(Versioned):
     def editable_by_editors(self) -> bool:
         return self.status in EDITABLE_BY_EDITORS
 
-    def transition(self, action: str, *, by) -> None:
+    def transition(self, action: str, *, by: Person) -> None:
         """Move to the status the action leads to, if the person may and the record is in a status it allows.
 
         The row is locked and its status read again first, so of two transitions at once (a publish
@@ -77,7 +77,7 @@ class Workflow(Versioned):
                 raise PermissionDenied(f"You may not have ‘{self}’ {done}.")
             self.status = target
             self.status_changed_at = timezone.now()
-            self.status_changed_by = by
+            self.status_changed_by = by  # type: ignore[assignment]  # a signed-in person
             changed = ["status", "status_changed_at", "status_changed_by", *self.on_status_change()]
             changed += [f.name for f in self._meta.concrete_fields if getattr(f, "auto_now", False)]
             self.save(update_fields=changed)
@@ -86,17 +86,17 @@ class Workflow(Versioned):
         """A hook for models that keep more state about publication: returns the fields it set."""
         return []
 
-    def submit_for_review(self, *, by) -> None:
+    def submit_for_review(self, *, by: Person) -> None:
         self.transition("submit", by=by)
 
-    def return_to_draft(self, *, by) -> None:
+    def return_to_draft(self, *, by: Person) -> None:
         self.transition("return_to_draft", by=by)
 
-    def publish(self, *, by) -> None:
+    def publish(self, *, by: Person) -> None:
         self.transition("publish", by=by)
 
-    def unpublish(self, *, by) -> None:
+    def unpublish(self, *, by: Person) -> None:
         self.transition("unpublish", by=by)
 
-    def archive(self, *, by) -> None:
+    def archive(self, *, by: Person) -> None:
         self.transition("archive", by=by)
