@@ -1,6 +1,8 @@
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -92,33 +94,63 @@ def assert_accessible(page) -> None:
     assert not summary, f"{page.url}: " + "; ".join(summary)
 
 
-# Permission personas: staff of the record's network (Health Innovation Wessex in the tests),
-# an editor of another network, an ICS lead, a national administrator and an anonymous visitor.
-def make_person(username: str, role: str | None, *, network_code: str | None = None, icb_code: str | None = None):
+@dataclass
+class World:
+    """The small England the tests run in, made with the factories: our network (whose staff are
+    the editor and publisher personas) covering two ICBs in one region, the ICS lead's and another,
+    and another network covering one ICB in another region."""
+
+    region: Any
+    network: Any
+    icb: Any
+    icb2: Any
+    other_region: Any
+    other_network: Any
+    other_icb: Any
+
+
+@pytest.fixture
+def world(db) -> World:
+    from networks.tests.factories import make_icb, make_network, make_region
+
+    south, north = make_region(name="Southern test region"), make_region(name="Northern test region")
+    ours, theirs = make_network(name="Our test network"), make_network(name="Their test network")
+    return World(
+        region=south,
+        network=ours,
+        icb=make_icb(region=south, network=ours, short_name="Harbourside", ods_code="T01"),
+        icb2=make_icb(region=south, network=ours, short_name="Downland", ods_code="T02"),
+        other_region=north,
+        other_network=theirs,
+        other_icb=make_icb(region=north, network=theirs, short_name="Fellside", ods_code="T03"),
+    )
+
+
+# Permission personas: staff of our network (world.network), an editor of the other network, the
+# lead of world.icb, a national administrator and an anonymous visitor.
+def make_person(username: str, role: str | None, *, network: Any = None, icb: Any = None):
     from django.contrib.auth.models import Group, User
 
-    from networks.models import IntegratedCareBoard, Membership, Network
+    from networks.models import Membership
 
     user = User.objects.create_user(
         username=username, password="correct horse battery staple", is_staff=role not in (None, "ICS lead")
     )
     if role:
         user.groups.add(Group.objects.get(name=role))
-    if network_code:
-        Membership.objects.create(user=user, network=Network.objects.get(code=network_code))
-    if icb_code:
-        Membership.objects.create(user=user, icb=IntegratedCareBoard.objects.get(ods_code=icb_code))
+    if network is not None or icb is not None:
+        Membership.objects.create(user=user, network=network, icb=icb)
     return user
 
 
 @pytest.fixture
-def personas(reference_data) -> dict:
+def personas(world) -> dict:
     return {
         "national admin": make_person("national", "National administrator"),
-        "editor": make_person("editor", "Network editor", network_code="HI-WESSEX"),
-        "publisher": make_person("publisher", "Network publisher", network_code="HI-WESSEX"),
-        "other editor": make_person("other-editor", "Network editor", network_code="UCLP"),
-        "ICS lead": make_person("ics-lead", "ICS lead", icb_code="QVV"),
+        "editor": make_person("editor", "Network editor", network=world.network),
+        "publisher": make_person("publisher", "Network publisher", network=world.network),
+        "other editor": make_person("other-editor", "Network editor", network=world.other_network),
+        "ICS lead": make_person("ics-lead", "ICS lead", icb=world.icb),
         "anonymous": None,
     }
 
@@ -132,3 +164,51 @@ def client_as(client, personas):
         return client
 
     return sign_in
+
+
+# Reading pages as a person would: through their structure (django.test.html's parser), not by
+# matching text against CSS classes.
+def elements(page, tag: str, **attributes: str) -> list:
+    """Every element of this tag whose attributes include these (a class given as `class_` matches
+    one of the element's classes), in document order."""
+    from django.test.html import Element, parse_html
+
+    html = page.content.decode() if hasattr(page, "content") else page
+    wanted = {name.rstrip("_"): value for name, value in attributes.items()}
+
+    def matches(element: Element) -> bool:
+        if element.name != tag:
+            return False
+        own = dict(element.attributes)
+        for name, value in wanted.items():
+            if name == "class" and value not in (own.get("class") or "").split():
+                return False
+            if name != "class" and own.get(name) != value:
+                return False
+        return True
+
+    found = []
+
+    def walk(node) -> None:
+        for child in getattr(node, "children", []):
+            if isinstance(child, Element):
+                if matches(child):
+                    found.append(child)
+                walk(child)
+
+    walk(parse_html(html))
+    return found
+
+
+def text_of(element) -> str:
+    """The words an element shows, whitespace collapsed."""
+    from django.test.html import Element
+
+    parts = [text_of(child) if isinstance(child, Element) else str(child) for child in element.children]
+    return " ".join(" ".join(parts).split())
+
+
+def result_titles(page) -> list[str]:
+    """The titles of the results a listing shows, in order."""
+    items = elements(page, "li", class_="app-result")
+    return [text_of(link) for item in items for link in elements(str(item), "a")[:1]]

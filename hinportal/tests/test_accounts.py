@@ -155,7 +155,7 @@ def test_password_reset_requests_are_limited_per_address(client, personas, setti
     [
         ("editor", "/admin/"),
         ("editor", "/admin/innovations/innovation/"),
-        ("ICS lead", "/ics/dorset/workspace/"),
+        ("ICS lead", "/ics/harbourside/workspace/"),
         ("ICS lead", "/innovations/"),
         ("anonymous", "/account/sign-in/"),
         ("anonymous", "/admin/login/"),

@@ -4,7 +4,6 @@ from django.test.utils import CaptureQueriesContext
 
 from hinportal.lib import admin as portal_admin
 from innovations.tests.factories import make_adoption, make_innovation
-from networks.models import IntegratedCareBoard
 
 
 @pytest.mark.parametrize(
@@ -18,9 +17,9 @@ from networks.models import IntegratedCareBoard
         "/admin/networks/integratedcareboard/",
     ],
 )
-def test_changelists_run_the_same_queries_with_more_rows(client_as, path):
+def test_changelists_run_the_same_queries_with_more_rows(client_as, path, world):
     client = client_as("publisher")
-    icbs = list(IntegratedCareBoard.objects.filter(network__code="HI-WESSEX"))
+    icbs = [world.icb, world.icb2]
 
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as context:
@@ -35,9 +34,9 @@ def test_changelists_run_the_same_queries_with_more_rows(client_as, path):
     assert count_queries() == few
 
 
-def test_a_large_changelist_takes_the_planners_estimate_instead_of_counting(client_as, monkeypatch):
+def test_a_large_changelist_takes_the_planners_estimate_instead_of_counting(client_as, monkeypatch, world):
     monkeypatch.setattr(portal_admin, "EXACT_COUNT_UP_TO", 2)
-    network = IntegratedCareBoard.objects.get(ods_code="QVV").network
+    network = world.icb.network
     for n in range(6):
         make_innovation(name=f"Row {n}", lead_network=network)
     with connection.cursor() as cursor:

@@ -1,5 +1,5 @@
 """For every admin model, every role and every action: the expected answer, and nothing changed
-where the action is refused. The record always belongs to Health Innovation Wessex."""
+where the action is refused. The record always belongs to our network (the world fixture)."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -8,28 +8,23 @@ from hinportal.lib.workflow import Status
 from hinportal.tests.admin_forms import change_form_data
 from innovations.models import Programme
 from innovations.tests.factories import make_adoption, make_evidence, make_innovation, make_programme
-from networks.models import IntegratedCareBoard, Network
 from reviews.tests.factories import make_publication
 
 
-def wessex() -> Network:
-    return Network.objects.get(code="HI-WESSEX")
-
-
-def make_record(model: str):
+def make_record(model: str, world):
     if model == "innovation":
-        return make_innovation(status=Status.DRAFT, lead_network=wessex())
+        return make_innovation(status=Status.DRAFT, lead_network=world.network)
     if model == "evidenceitem":
-        return make_evidence(innovation=make_innovation(status=Status.DRAFT, lead_network=wessex()))
+        return make_evidence(innovation=make_innovation(status=Status.DRAFT, lead_network=world.network))
     if model == "programme":
         programme = make_programme(status=Status.DRAFT)
-        Programme.objects.filter(pk=programme.pk).update(lead_network=wessex())
+        Programme.objects.filter(pk=programme.pk).update(lead_network=world.network)
         programme.refresh_from_db()
         return programme
     if model == "adoption":
-        return make_adoption(innovation=make_innovation(), icb=IntegratedCareBoard.objects.get(ods_code="QVV"))
+        return make_adoption(innovation=make_innovation(), icb=world.icb)
     publication = make_publication(status=Status.DRAFT)
-    publication.network = wessex()
+    publication.network = world.network
     publication.save()
     return publication
 
@@ -62,8 +57,8 @@ def url(model: str, action: str, pk: int | None = None) -> str:
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_list(client_as, model, persona):
-    record = make_record(model)
+def test_list(client_as, world, model, persona):
+    record = make_record(model, world)
     response = client_as(persona).get(url(model, "list"))
     if persona in SIGN_IN:
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
@@ -76,8 +71,8 @@ def test_list(client_as, model, persona):
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("action", ["view", "history"])
-def test_view_and_history(client_as, model, persona, action):
-    record = make_record(model)
+def test_view_and_history(client_as, world, model, persona, action):
+    record = make_record(model, world)
     response = client_as(persona).get(url(model, action, record.pk))
     expected = 302 if persona in SIGN_IN else 200 if persona in ALLOWED else 404
     assert response.status_code == expected
@@ -85,15 +80,15 @@ def test_view_and_history(client_as, model, persona, action):
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_add_form(client_as, model, persona):
+def test_add_form(client_as, world, model, persona):
     response = client_as(persona).get(url(model, "add"))
     assert response.status_code == (302 if persona in SIGN_IN else 200)
 
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_change(client_as, model, persona):
-    record = make_record(model)
+def test_change(client_as, world, model, persona):
+    record = make_record(model, world)
     field, new_value = MODELS[model][1], MODELS[model][2]
     data = change_form_data(client_as("national admin").get(url(model, "change", record.pk)))
     data[field] = new_value
@@ -110,8 +105,8 @@ def test_change(client_as, model, persona):
 
 @pytest.mark.parametrize("model", MODELS)
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_delete(client_as, model, persona):
-    record = make_record(model)
+def test_delete(client_as, world, model, persona):
+    record = make_record(model, world)
     response = client_as(persona).post(url(model, "delete", record.pk), {"post": "yes"})
     exists = type(record).objects.filter(pk=record.pk).exists()
     if persona in ALLOWED:
@@ -124,8 +119,8 @@ def test_delete(client_as, model, persona):
 
 @pytest.mark.parametrize("model", sorted(WORKFLOW))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_publish(client_as, model, persona):
-    record = make_record(model)
+def test_publish(client_as, world, model, persona):
+    record = make_record(model, world)
     response = client_as(persona).post(
         url(model, "list"), {"action": "publish", "index": "0", ACTION_CHECKBOX_NAME: [record.pk]}
     )
@@ -139,8 +134,8 @@ def test_publish(client_as, model, persona):
         assert record.status == Status.DRAFT
 
 
-def test_editors_cannot_change_what_is_published(client_as):
-    record = make_record("innovation")
+def test_editors_cannot_change_what_is_published(client_as, world):
+    record = make_record("innovation", world)
     record.status = Status.PUBLISHED
     record.published_at = record.created_at
     record.save()
@@ -153,11 +148,11 @@ def test_editors_cannot_change_what_is_published(client_as):
     assert client_as("publisher").post(url("innovation", "change", record.pk), data).status_code == 302
 
 
-def test_editors_cannot_record_adoptions_in_another_networks_icb(client_as):
+def test_editors_cannot_record_adoptions_in_another_networks_icb(client_as, world):
     from innovations.models import Adoption
 
     innovation = make_innovation()
-    manchester = IntegratedCareBoard.objects.get(ods_code="QOP")
+    manchester = world.other_icb
     response = client_as("editor").post(
         url("adoption", "add"),
         {"innovation": innovation.pk, "icb": manchester.pk, "status": "adopted", "started_on": "2024-01-01"},
@@ -167,7 +162,7 @@ def test_editors_cannot_record_adoptions_in_another_networks_icb(client_as):
     assert not Adoption.objects.filter(icb=manchester).exists()
 
 
-def test_a_new_record_belongs_to_its_authors_network(client_as):
+def test_a_new_record_belongs_to_its_authors_network(client_as, world):
     from innovations.models import Innovation
 
     response = client_as("editor").post(
@@ -189,20 +184,20 @@ def test_a_new_record_belongs_to_its_authors_network(client_as):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     innovation = Innovation.objects.get(slug="wessex-idea")
-    assert innovation.lead_network == wessex()
+    assert innovation.lead_network == world.network
     assert innovation.status == Status.DRAFT
 
 
-def test_autocomplete_offers_only_the_networks_own_records(client_as):
+def test_autocomplete_offers_only_the_networks_own_records(client_as, world):
     response = client_as("editor").get(
         "/admin/autocomplete/",
         {"app_label": "innovations", "model_name": "adoption", "field_name": "icb", "term": ""},
     )
     assert response.status_code == 200
     names = {result["text"] for result in response.json()["results"]}
-    assert names == {"Dorset", "Hampshire and Isle of Wight"}
+    assert names == {world.icb.short_name, world.icb2.short_name}
 
 
-def test_membership_is_kept_by_national_administrators_only(client_as):
+def test_membership_is_kept_by_national_administrators_only(client_as, world):
     assert client_as("national admin").get("/admin/networks/membership/").status_code == 200
     assert client_as("publisher").get("/admin/networks/membership/").status_code == 403

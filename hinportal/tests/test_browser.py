@@ -1,15 +1,13 @@
 import pytest
 
 from conftest import assert_accessible, make_person
-from networks.services import load_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def editor(transactional_db):
-    load_reference_data()
-    return make_person("editor", "Network editor", network_code="HI-WESSEX")
+def editor(transactional_db, world):
+    return make_person("editor", "Network editor", network=world.network)
 
 
 def test_a_locked_out_sign_in_explains_what_happened(editor, page):
@@ -29,4 +27,4 @@ def test_staff_sign_in_and_land_on_their_networks_page(editor, page):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
     assert page.get_by_role("heading", name="Awaiting review").count() == 1
-    assert page.get_by_text("Dorset (QVV)").count() == 1
+    assert page.get_by_text("Harbourside (T01)").count() == 1

@@ -14,13 +14,12 @@ from hinportal.lib.workflow import TRANSITIONS, Status
 from hinportal.tests.admin_forms import change_form_data
 from innovations.models import Innovation
 from innovations.tests.factories import make_innovation
-from networks.models import Network
 
 CHANGE = "/admin/innovations/innovation/{}/change/"
 
 
-def wessex_draft(**kwargs) -> Innovation:
-    return make_innovation(lead_network=Network.objects.get(code="HI-WESSEX"), status=Status.DRAFT, **kwargs)
+def our_draft(world, **kwargs) -> Innovation:
+    return make_innovation(lead_network=world.network, status=Status.DRAFT, **kwargs)
 
 
 def race(*jobs):
@@ -38,8 +37,8 @@ def race(*jobs):
         return [future.result() for future in [pool.submit(run, job) for job in jobs]]
 
 
-def test_the_second_of_two_editors_is_told_and_keeps_what_they_typed(client_as, personas):
-    innovation = wessex_draft(summary="As it was.")
+def test_the_second_of_two_editors_is_told_and_keeps_what_they_typed(client_as, personas, world):
+    innovation = our_draft(world, summary="As it was.")
     first, second = Client(), Client()
     first.force_login(personas["editor"])
     second.force_login(personas["publisher"])
@@ -68,8 +67,8 @@ def test_the_second_of_two_editors_is_told_and_keeps_what_they_typed(client_as, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_saves_at_the_same_moment_one_wins_and_one_is_told(personas):
-    innovation = wessex_draft(summary="As it was.")
+def test_two_saves_at_the_same_moment_one_wins_and_one_is_told(personas, world):
+    innovation = our_draft(world, summary="As it was.")
     clients = []
     for person, words in ((personas["editor"], "First words."), (personas["publisher"], "Second words.")):
         client = Client()
@@ -87,11 +86,11 @@ def test_two_saves_at_the_same_moment_one_wins_and_one_is_told(personas):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("first", "second"), [("publish", "return_to_draft"), ("archive", "return_to_draft")])
-def test_two_transitions_at_once_each_start_from_what_the_other_left(personas, first, second):
+def test_two_transitions_at_once_each_start_from_what_the_other_left(personas, first, second, world):
     """Both read "in review". Unlocked, the second wrote over the first as if it were still in
     review (returning a published record to draft); locked, it sees the first's result and is
     applied only if that allows it."""
-    innovation = wessex_draft()
+    innovation = our_draft(world)
     Innovation.objects.filter(pk=innovation.pk).update(status=Status.IN_REVIEW)
     publisher = personas["publisher"]
 
@@ -118,8 +117,8 @@ def test_two_transitions_at_once_each_start_from_what_the_other_left(personas, f
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_identical_transitions_at_once_happen_once(personas):
-    innovation = wessex_draft()
+def test_two_identical_transitions_at_once_happen_once(personas, world):
+    innovation = our_draft(world)
     publisher = personas["publisher"]
 
     def publish() -> bool:
@@ -134,8 +133,8 @@ def test_two_identical_transitions_at_once_happen_once(personas):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_transition_keeps_an_edit_saved_meanwhile(personas):
-    innovation = wessex_draft(summary="Old words.")
+def test_a_transition_keeps_an_edit_saved_meanwhile(personas, world):
+    innovation = our_draft(world, summary="Old words.")
     stale = Innovation.objects.get(pk=innovation.pk)
     Innovation.objects.filter(pk=innovation.pk).update(summary="New words.")
     stale.transition("submit", by=personas["editor"])
@@ -164,18 +163,18 @@ def test_twelve_identical_submissions_at_once_make_one_innovation(personas):
     lead = personas["ICS lead"]
     clients = [lead_client(lead) for _ in range(12)]
     data = {**SUBMISSION, "name": "Falls app"}
-    statuses = race(*[lambda c=c: c.post("/ics/dorset/workspace/submit/", data).status_code for c in clients])
+    statuses = race(*[lambda c=c: c.post("/ics/harbourside/workspace/submit/", data).status_code for c in clients])
     assert statuses == [302] * 12
     assert Innovation.objects.filter(name="Falls app").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_names_with_the_same_slug_at_once_all_get_a_slug_of_their_own(personas):
-    leads = [make_person(f"lead-{n}", "ICS lead", icb_code="QVV") for n in range(12)]
+def test_names_with_the_same_slug_at_once_all_get_a_slug_of_their_own(personas, world):
+    leads = [make_person(f"lead-{n}", "ICS lead", icb=world.icb) for n in range(12)]
     names = [f"Falls app{mark}" for mark in "!?.,;:'\"()*#"]
     clients = [lead_client(lead) for lead in leads]
     jobs = [
-        lambda c=client, name=name: c.post("/ics/dorset/workspace/submit/", {**SUBMISSION, "name": name})
+        lambda c=client, name=name: c.post("/ics/harbourside/workspace/submit/", {**SUBMISSION, "name": name})
         for client, name in zip(clients, names, strict=True)
     ]
     assert [response.status_code for response in race(*jobs)] == [302] * 12

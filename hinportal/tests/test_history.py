@@ -4,20 +4,19 @@ from hinportal.lib.workflow import Status
 from hinportal.tests.admin_forms import change_form_data
 from innovations.models import Adoption, Innovation
 from innovations.tests.factories import make_innovation
-from networks.models import Network
 
 
-def wessex_draft() -> Innovation:
+def our_draft(network) -> Innovation:
     return make_innovation(
         name="History test",
         summary="First words.",
         status=Status.DRAFT,
-        lead_network=Network.objects.get(code="HI-WESSEX"),
+        lead_network=network,
     )
 
 
-def test_a_single_edit_leaves_history_with_who_and_what(client_as):
-    innovation = wessex_draft()
+def test_a_single_edit_leaves_history_with_who_and_what(client_as, world):
+    innovation = our_draft(world.network)
     url = f"/admin/innovations/innovation/{innovation.pk}/change/"
     data = change_form_data(client_as("editor").get(url))
     data["summary"] = "Second words."
@@ -33,8 +32,8 @@ def test_a_single_edit_leaves_history_with_who_and_what(client_as):
     assert "editor" in html
 
 
-def test_an_admin_bulk_action_leaves_history(client_as):
-    innovation = wessex_draft()
+def test_an_admin_bulk_action_leaves_history(client_as, world):
+    innovation = our_draft(world.network)
     client_as("publisher").post(
         "/admin/innovations/innovation/", {"action": "publish", "index": "0", ACTION_CHECKBOX_NAME: [innovation.pk]}
     )
@@ -45,25 +44,25 @@ def test_an_admin_bulk_action_leaves_history(client_as):
 
 def test_an_import_leaves_history(client_as):
     innovation = make_innovation(name="Imported into")
-    csv = f"innovation,icb,status,started_on\n{innovation.slug},QVV,adopted,2024-02-01\n"
+    csv = f"innovation,icb,status,started_on\n{innovation.slug},T01,adopted,2024-02-01\n"
     client = client_as("editor")
     preview = client.post("/admin/innovations/adoption/import/", {"import_file": _named(csv)})
     assert preview.status_code == 200, preview.content.decode()[:2000]
     client.post(f"{preview.context['job_url']}confirm/")
-    adoption = Adoption.objects.get(innovation=innovation, icb__ods_code="QVV")
+    adoption = Adoption.objects.get(innovation=innovation, icb__ods_code="T01")
     record = adoption.history.get()
     assert record.history_type == "+"
     assert record.history_user.username == "editor"
 
 
-def test_deleting_leaves_history(client_as):
-    innovation = wessex_draft()
+def test_deleting_leaves_history(client_as, world):
+    innovation = our_draft(world.network)
     client_as("editor").post(f"/admin/innovations/innovation/{innovation.pk}/delete/", {"post": "yes"})
     assert Innovation.history.filter(id=innovation.pk, history_type="-").exists()
 
 
-def test_staff_restore_an_earlier_version(client_as):
-    innovation = wessex_draft()
+def test_staff_restore_an_earlier_version(client_as, world):
+    innovation = our_draft(world.network)
     innovation.summary = "A mistake."
     innovation.save()
     first = innovation.history.earliest()
@@ -78,8 +77,8 @@ def test_staff_restore_an_earlier_version(client_as):
     assert innovation.summary == "First words."
 
 
-def test_another_network_cannot_read_or_restore_history(client_as):
-    innovation = wessex_draft()
+def test_another_network_cannot_read_or_restore_history(client_as, world):
+    innovation = our_draft(world.network)
     first = innovation.history.earliest()
     client = client_as("other editor")
     assert client.get(f"/admin/innovations/innovation/{innovation.pk}/history/").status_code == 404

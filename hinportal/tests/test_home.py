@@ -1,21 +1,21 @@
-def test_it_introduces_the_networks_with_headline_figures(client, reference_data, django_assert_num_queries):
+def test_it_introduces_the_networks_with_headline_figures(client, world, django_assert_num_queries):
     # 1: count networks, 2: count current ICBs
     with django_assert_num_queries(2):
         response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "England's 15 Health Innovation Networks" in html
-    assert "the 42 integrated care systems" in html
+    assert "England's 2 Health Innovation Networks" in html  # counted, not written in
+    assert "the 3 integrated care systems" in html
     for figure in ("2.3 million", "11</span> national adoption and spread programmes", "28</span> NICE-approved"):
         assert figure in html
 
 
-def test_it_says_adoption_figures_are_demonstration_data(client, reference_data):
+def test_it_says_adoption_figures_are_demonstration_data(client, db):
     response = client.get("/")
     assert "Adoption figures are generated for demonstration and are not real records." in response.content.decode()
 
 
-def test_it_has_the_shared_layout(client, reference_data):
+def test_it_has_the_shared_layout(client, db):
     html = client.get("/").content.decode()
     assert 'href="#maincontent"' in html
     assert '<main class="nhsuk-main-wrapper" id="maincontent">' in html

@@ -67,7 +67,7 @@ def test_a_charset_no_one_has_heard_of_is_read_as_utf8(client, db, charset):
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example/", "///evil.example"])
 def test_adding_to_a_shortlist_never_redirects_off_the_site(client_as, target):
     lead = client_as("ICS lead")
-    lead.post("/ics/dorset/workspace/shortlists/", {"name": "Board"})
+    lead.post("/ics/harbourside/workspace/shortlists/", {"name": "Board"})
     shortlist = Shortlist.objects.get()
     innovation = make_innovation()
     response = lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": innovation.pk, "next": target})
@@ -77,10 +77,10 @@ def test_adding_to_a_shortlist_never_redirects_off_the_site(client_as, target):
 
 def test_adding_to_a_shortlist_goes_back_to_a_page_of_ours(client_as):
     lead = client_as("ICS lead")
-    lead.post("/ics/dorset/workspace/shortlists/", {"name": "Board"})
+    lead.post("/ics/harbourside/workspace/shortlists/", {"name": "Board"})
     shortlist = Shortlist.objects.get()
     response = lead.post(
         f"/shortlists/{shortlist.pk}/add/",
-        {"innovation": make_innovation().pk, "next": "/ics/dorset/proven-elsewhere/"},
+        {"innovation": make_innovation().pk, "next": "/ics/harbourside/proven-elsewhere/"},
     )
-    assert response["Location"] == "/ics/dorset/proven-elsewhere/"
+    assert response["Location"] == "/ics/harbourside/proven-elsewhere/"

@@ -118,7 +118,7 @@ def test_cells_without_references_are_counted_too(client_as, personas, settings)
 
 def test_a_csv_with_too_many_rows_or_columns_is_refused(client_as, personas, settings):
     settings.IMPORT_MAX_ROWS = 3
-    rows = "innovation,icb,status,started_on\n" + "x,QVV,adopted,2024-01-01\n" * 4
+    rows = "innovation,icb,status,started_on\n" + "x,T01,adopted,2024-01-01\n" * 4
     response, _ = upload(client_as("editor"), rows.encode(), "adoptions.csv")
     assert response.status_code == 400
     assert "The file has more than 3 rows" in response.content.decode()

@@ -10,7 +10,6 @@ from hinportal.lib.workflow import Status
 from hinportal.models import ImportJob
 from innovations.models import Adoption, Innovation
 from innovations.tests.factories import make_adoption, make_innovation, make_programme
-from networks.models import IntegratedCareBoard, Network
 
 IMPORT = "/admin/innovations/adoption/import/"
 INNOVATION_IMPORT = "/admin/innovations/innovation/import/"
@@ -43,13 +42,13 @@ def confirm(client, response):
     return client.post(f"{response.context['job_url']}confirm/")
 
 
-def test_a_csv_shows_what_it_would_do_then_imports_in_one_go(client_as, innovation):
-    make_adoption(innovation=innovation, icb=IntegratedCareBoard.objects.get(ods_code="QVV"), status="piloting")
+def test_a_csv_shows_what_it_would_do_then_imports_in_one_go(client_as, innovation, world):
+    make_adoption(innovation=innovation, icb=world.icb, status="piloting")
     client = client_as("editor")
     content = (
         "innovation,icb,status,started_on,patients_reached\n"
-        f"{innovation.slug},QVV,adopted,2024-01-01,120\n"
-        f"{innovation.slug},QRL,exploring,2024-03-01,\n"
+        f"{innovation.slug},T01,adopted,2024-01-01,120\n"
+        f"{innovation.slug},T02,exploring,2024-03-01,\n"
     ).encode()
     response = upload(client, content)
     assert response.status_code == 200
@@ -60,15 +59,15 @@ def test_a_csv_shows_what_it_would_do_then_imports_in_one_go(client_as, innovati
     response = confirm(client, response)
     assert response.status_code == 302
     assert "Imported: 1 new, 1 changed, 0 unchanged" in client.get(response["Location"]).content.decode()
-    assert Adoption.objects.get(icb__ods_code="QVV").status == "adopted"
-    assert Adoption.objects.get(icb__ods_code="QRL").status == "exploring"
+    assert Adoption.objects.get(icb__ods_code="T01").status == "adopted"
+    assert Adoption.objects.get(icb__ods_code="T02").status == "exploring"
     innovation.refresh_from_db()
     assert innovation.adopted_icb_count == 1
 
 
 def test_an_import_leaves_history_naming_the_file_and_the_person(client_as, personas, innovation):
     client = client_as("editor")
-    confirm(client, upload(client, f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n".encode()))
+    confirm(client, upload(client, f"{HEADER}\n{innovation.slug},T01,adopted,2024-01-01\n".encode()))
     record = Adoption.history.get()
     assert record.history_user == personas["editor"]
     assert record.history_change_reason == "Imported from adoptions.csv"
@@ -78,7 +77,7 @@ def test_an_xlsx_imports_too_with_its_dates_and_numbers(client_as, innovation):
     content = xlsx(
         [
             ["Innovation", "ICB", "Status", "Started on", "Patients reached"],
-            [innovation.slug, "qvv", "Embedded", date(2023, 5, 1), 1200.0],
+            [innovation.slug, "t01", "Embedded", date(2023, 5, 1), 1200.0],
         ]
     )
     client = client_as("editor")
@@ -91,14 +90,14 @@ def test_it_reads_what_people_write(client_as, innovation):
     """Headers in any case, the status words the screens show, UK dates day first, 1,200."""
     content = (
         "  INNOVATION ,Icb,Status,Started On,patients-reached\n"
-        f'{innovation.slug},QVV,Adopted,01/04/2025,"1,200"\n'
-        f"{innovation.slug},QRL,PILOTING,13/04/2025,40\n"
+        f'{innovation.slug},T01,Adopted,01/04/2025,"1,200"\n'
+        f"{innovation.slug},T02,PILOTING,13/04/2025,40\n"
     ).encode()
     client = client_as("editor")
     confirm(client, upload(client, content))
-    first = Adoption.objects.get(icb__ods_code="QVV")
+    first = Adoption.objects.get(icb__ods_code="T01")
     assert (first.status, first.started_on, first.patients_reached) == ("adopted", date(2025, 4, 1), 1200)
-    assert Adoption.objects.get(icb__ods_code="QRL").started_on == date(2025, 4, 13)
+    assert Adoption.objects.get(icb__ods_code="T02").started_on == date(2025, 4, 13)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +105,7 @@ def test_it_reads_what_people_write(client_as, innovation):
     [
         (b"innovation,region,status\nx,y,z\n", "The columns do not match: missing icb; not recognised region"),
         (b"Adoptions for 2025\n\n" + HEADER.encode() + b"\n", "The columns do not match"),
-        (f"{HEADER}\nÉté,QVV,adopted,2024-01-01\n".encode("utf-16"), "could not be read as UTF-8"),
+        (f"{HEADER}\nÉté,T01,adopted,2024-01-01\n".encode("utf-16"), "could not be read as UTF-8"),
         (b"", "The file is empty."),
         (b"\n\n,,,\n", "The file is empty."),
     ],
@@ -125,14 +124,14 @@ def test_a_file_it_cannot_read_is_refused_at_once(client_as, innovation, content
     ("row", "column", "message"),
     [
         ("{slug},XXX,adopted,2024-01-01", "icb", "No integrated care board has the code ‘XXX’"),
-        ("{slug},QOP,adopted,2024-01-01", "icb", "(QOP) is not covered by your network"),
-        ("{slug},QVV,adopted,2024-01-01,=HYPERLINK(1)", "source_note", "spreadsheet formula"),
-        ("{slug},QVV,teleported,2024-01-01", "status", "is not one of: Exploring, Piloting"),
-        ("{slug},QVV,adopted,yesterday", "started_on", "‘yesterday’ is not a date"),
-        ("{slug},QVV,adopted,31/02/2025", "started_on", "is not a date"),
-        ("{slug},QVV,adopted,2024-01-01,,-3", "patients_reached", "is not a whole number of 0 or more"),
-        ("no-such-thing,QVV,adopted,2024-01-01", "innovation", "No innovation has the slug ‘no-such-thing’"),
-        ("{slug},QVV,,", "status", "A new record needs status, started_on"),
+        ("{slug},T03,adopted,2024-01-01", "icb", "(T03) is not covered by your network"),
+        ("{slug},T01,adopted,2024-01-01,=HYPERLINK(1)", "source_note", "spreadsheet formula"),
+        ("{slug},T01,teleported,2024-01-01", "status", "is not one of: Exploring, Piloting"),
+        ("{slug},T01,adopted,yesterday", "started_on", "‘yesterday’ is not a date"),
+        ("{slug},T01,adopted,31/02/2025", "started_on", "is not a date"),
+        ("{slug},T01,adopted,2024-01-01,,-3", "patients_reached", "is not a whole number of 0 or more"),
+        ("no-such-thing,T01,adopted,2024-01-01", "innovation", "No innovation has the slug ‘no-such-thing’"),
+        ("{slug},T01,,", "status", "A new record needs status, started_on"),
     ],
 )
 def test_a_bad_row_is_refused_by_line_and_column_and_nothing_changes(client_as, innovation, row, column, message):
@@ -146,14 +145,14 @@ def test_a_bad_row_is_refused_by_line_and_column_and_nothing_changes(client_as, 
 
 
 def test_repeated_rows_are_refused(client_as, innovation):
-    content = f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n{innovation.slug},qvv,embedded,2024-01-01\n"
+    content = f"{HEADER}\n{innovation.slug},T01,adopted,2024-01-01\n{innovation.slug},t01,embedded,2024-01-01\n"
     response = upload(client_as("editor"), content.encode())
     assert response.status_code == 400
     assert "Line 3 repeats line 2" in response.content.decode()
 
 
 def test_one_bad_row_stops_the_whole_file(client_as, innovation):
-    content = f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n{innovation.slug},QRL,adopted,not-a-date\n"
+    content = f"{HEADER}\n{innovation.slug},T01,adopted,2024-01-01\n{innovation.slug},T02,adopted,not-a-date\n"
     response = upload(client_as("editor"), content.encode())
     assert response.status_code == 400
     # A refused file cannot be confirmed, even by a forged request.
@@ -164,7 +163,7 @@ def test_one_bad_row_stops_the_whole_file(client_as, innovation):
 
 def test_a_file_too_large_is_refused_before_reading(client_as, innovation, settings):
     settings.IMPORT_MAX_BYTES = 1024
-    content = HEADER.encode() + b"\n" + b"x,QVV,adopted,2024-01-01\n" * 100
+    content = HEADER.encode() + b"\n" + b"x,T01,adopted,2024-01-01\n" * 100
     response = upload(client_as("editor"), content)
     assert response.status_code == 400
     assert "The file is 2.5 KB; the largest we accept is 1.0 KB." in response.content.decode().replace("\xa0", " ")
@@ -173,13 +172,13 @@ def test_a_file_too_large_is_refused_before_reading(client_as, innovation, setti
 
 def test_a_national_administrator_imports_for_any_network(client_as, innovation):
     client = client_as("national admin")
-    confirm(client, upload(client, f"{HEADER}\n{innovation.slug},QOP,adopted,2024-01-01\n".encode()))
-    assert Adoption.objects.get().icb.ods_code == "QOP"
+    confirm(client, upload(client, f"{HEADER}\n{innovation.slug},T03,adopted,2024-01-01\n".encode()))
+    assert Adoption.objects.get().icb.ods_code == "T03"
 
 
-def test_another_networks_draft_reads_as_unknown(client_as, innovation):
-    theirs = make_innovation(name="Secret draft", status=Status.DRAFT, lead_network=Network.objects.get(code="UCLP"))
-    response = upload(client_as("editor"), f"{HEADER}\n{theirs.slug},QVV,adopted,2024-01-01\n".encode())
+def test_another_networks_draft_reads_as_unknown(client_as, innovation, world):
+    theirs = make_innovation(name="Secret draft", status=Status.DRAFT, lead_network=world.other_network)
+    response = upload(client_as("editor"), f"{HEADER}\n{theirs.slug},T01,adopted,2024-01-01\n".encode())
     assert response.status_code == 400
     message = response.context["job"].problems[0][2]
     assert message == (
@@ -189,16 +188,16 @@ def test_another_networks_draft_reads_as_unknown(client_as, innovation):
     assert "Secret draft" not in response.content.decode()
 
 
-def test_an_own_draft_and_a_programme_may_be_named(client_as, innovation):
-    ours = make_innovation(status=Status.DRAFT, lead_network=Network.objects.get(code="HI-WESSEX"))
+def test_an_own_draft_and_a_programme_may_be_named(client_as, innovation, world):
+    ours = make_innovation(status=Status.DRAFT, lead_network=world.network)
     programme = make_programme()
     client = client_as("editor")
-    content = f"{HEADER},programme\n{ours.slug},QVV,piloting,2024-01-01,{programme.slug}\n".encode()
+    content = f"{HEADER},programme\n{ours.slug},T01,piloting,2024-01-01,{programme.slug}\n".encode()
     confirm(client, upload(client, content))
     assert Adoption.objects.get().programme == programme
 
 
-def test_innovations_import_into_the_importers_network_as_drafts(client_as):
+def test_innovations_import_into_the_importers_network_as_drafts(client_as, world):
     content = (
         b"slug,name,summary,category,clinical_areas,care_settings,core20plus5,stage\n"
         b"wessex-app,Wessex app,Helps people.,Digital,Respiratory; cardiovascular,primary-care,,evidence\n"
@@ -208,13 +207,13 @@ def test_innovations_import_into_the_importers_network_as_drafts(client_as):
     assert response.status_code == 200, response.context["job"].problems
     confirm(client, response)
     innovation = Innovation.objects.get(slug="wessex-app")
-    assert innovation.lead_network == Network.objects.get(code="HI-WESSEX")
+    assert innovation.lead_network == world.network
     assert innovation.status == Status.DRAFT
     assert innovation.clinical_areas == ["respiratory", "cardiovascular"]
 
 
-def test_an_innovation_of_another_network_cannot_be_overwritten(client_as):
-    theirs = make_innovation(name="Theirs", lead_network=Network.objects.get(code="UCLP"))
+def test_an_innovation_of_another_network_cannot_be_overwritten(client_as, world):
+    theirs = make_innovation(name="Theirs", lead_network=world.other_network)
     content = f"slug,name,summary,category,stage\n{theirs.slug},Mine now,Hijacked.,digital,evidence\n".encode()
     response = upload(client_as("editor"), content, url=INNOVATION_IMPORT)
     assert response.status_code == 400
@@ -225,9 +224,9 @@ def test_an_innovation_of_another_network_cannot_be_overwritten(client_as):
 
 @pytest.mark.parametrize("status", [Status.PUBLISHED, Status.ARCHIVED])
 @pytest.mark.parametrize(("persona", "allowed"), [("editor", False), ("publisher", True), ("national admin", True)])
-def test_an_import_passes_the_same_rule_as_the_form(client_as, status, persona, allowed):
+def test_an_import_passes_the_same_rule_as_the_form(client_as, status, persona, allowed, world):
     """The pentest's first finding: an editor changed a published innovation by CSV, skipping review."""
-    ours = make_innovation(name="Ours", status=status, lead_network=Network.objects.get(code="HI-WESSEX"))
+    ours = make_innovation(name="Ours", status=status, lead_network=world.network)
     client = client_as(persona)
     content = f"slug,summary\n{ours.slug},Changed without review.\n".encode()
     response = upload(client, content, url=INNOVATION_IMPORT)
@@ -247,8 +246,8 @@ def test_an_import_passes_the_same_rule_as_the_form(client_as, status, persona, 
 
 
 @pytest.mark.parametrize("persona", ["other editor"])
-def test_another_networks_editor_cannot_touch_an_innovation_by_import(client_as, persona):
-    ours = make_innovation(name="Ours", status=Status.DRAFT, lead_network=Network.objects.get(code="HI-WESSEX"))
+def test_another_networks_editor_cannot_touch_an_innovation_by_import(client_as, persona, world):
+    ours = make_innovation(name="Ours", status=Status.DRAFT, lead_network=world.network)
     response = upload(client_as(persona), f"slug,summary\n{ours.slug},Mine.\n".encode(), url=INNOVATION_IMPORT)
     assert response.status_code == 400
     ours.refresh_from_db()
@@ -257,14 +256,14 @@ def test_another_networks_editor_cannot_touch_an_innovation_by_import(client_as,
 
 @pytest.mark.parametrize("persona", ["ICS lead", "anonymous"])
 def test_people_without_staff_access_cannot_import(client_as, innovation, persona):
-    response = upload(client_as(persona), f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n".encode())
+    response = upload(client_as(persona), f"{HEADER}\n{innovation.slug},T01,adopted,2024-01-01\n".encode())
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert not ImportJob.objects.exists()
 
 
 def test_an_import_page_is_only_its_uploaders(client_as, innovation):
-    response = upload(client_as("editor"), f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n".encode())
+    response = upload(client_as("editor"), f"{HEADER}\n{innovation.slug},T01,adopted,2024-01-01\n".encode())
     job_url = response.context["job_url"]
     assert client_as("publisher").get(job_url).status_code == 404
     assert client_as("publisher").post(f"{job_url}confirm/").status_code == 404
@@ -272,10 +271,10 @@ def test_an_import_page_is_only_its_uploaders(client_as, innovation):
     assert not Adoption.objects.exists()
 
 
-def test_export_follows_the_changelist_filter_in_csv_and_xlsx(client_as, innovation):
-    make_adoption(innovation=innovation, icb=IntegratedCareBoard.objects.get(ods_code="QVV"), status="adopted")
-    make_adoption(innovation=innovation, icb=IntegratedCareBoard.objects.get(ods_code="QRL"), status="piloting")
-    make_adoption(innovation=innovation, icb=IntegratedCareBoard.objects.get(ods_code="QOP"), status="adopted")
+def test_export_follows_the_changelist_filter_in_csv_and_xlsx(client_as, innovation, world):
+    make_adoption(innovation=innovation, icb=world.icb, status="adopted")
+    make_adoption(innovation=innovation, icb=world.icb2, status="piloting")
+    make_adoption(innovation=innovation, icb=world.other_icb, status="adopted")
     client = client_as("editor")
     url = "/admin/innovations/adoption/export/?status__exact=adopted"
     form = client.get(url).context["form"]
@@ -284,11 +283,11 @@ def test_export_follows_the_changelist_filter_in_csv_and_xlsx(client_as, innovat
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [(row["icb"], row["status"]) for row in rows] == [("QVV", "adopted")]  # Wessex only, adopted only
+    assert [(row["icb"], row["status"]) for row in rows] == [("T01", "adopted")]  # Wessex only, adopted only
 
     response = client.post(url, {"resource": "0", "format": XLSX, **columns})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [cell.value for cell in sheet[2]][1:3] == ["QVV", "adopted"]
+    assert [cell.value for cell in sheet[2]][1:3] == ["T01", "adopted"]
 
 
 def test_the_changelist_offers_import_and_export(client_as):
@@ -300,7 +299,7 @@ def test_the_changelist_offers_import_and_export(client_as):
 def test_a_large_file_goes_through_the_task_queue(client_as, innovation, settings):
     settings.IMPORT_INLINE_ROWS = 1
     client = client_as("editor")
-    content = f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n{innovation.slug},QRL,piloting,2024-01-01\n"
+    content = f"{HEADER}\n{innovation.slug},T01,adopted,2024-01-01\n{innovation.slug},T02,piloting,2024-01-01\n"
     response = upload(client, content.encode())
     assert response.status_code == 302  # to the job's page, where the check's progress shows
     job = ImportJob.objects.get()
@@ -320,7 +319,7 @@ def test_a_queued_file_waits_for_the_worker_and_says_so(client_as, innovation, s
     settings.IMPORT_INLINE_ROWS = 1
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client = client_as("editor")
-    content = f"{HEADER}\n{innovation.slug},QVV,adopted,2024-01-01\n{innovation.slug},QRL,piloting,2024-01-01\n"
+    content = f"{HEADER}\n{innovation.slug},T01,adopted,2024-01-01\n{innovation.slug},T02,piloting,2024-01-01\n"
     page = client.get(upload(client, content.encode())["Location"])
     html = page.content.decode()
     assert "Waiting for the task worker" in html

@@ -14,7 +14,7 @@ from hinportal.lib.text import spreadsheet_cell
 from hinportal.tests.admin_forms import change_form_data
 from innovations.models import Innovation, Shortlist
 from innovations.tests.factories import make_adoption, make_innovation
-from networks.models import IntegratedCareBoard, Network
+from networks.models import Network
 from networks.tests.factories import make_icb
 from reviews.tests.factories import make_publication
 
@@ -59,7 +59,7 @@ def test_the_open_data_csv(client, db):
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_the_shortlist_exports(client_as, hostile_innovations, extension):
     lead = client_as("ICS lead")
-    lead.post("/ics/dorset/workspace/shortlists/", {"name": "Board"})
+    lead.post("/ics/harbourside/workspace/shortlists/", {"name": "Board"})
     shortlist = Shortlist.objects.get()
     for innovation in hostile_innovations:
         lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": innovation.pk, "note": innovation.name})
@@ -68,10 +68,10 @@ def test_the_shortlist_exports(client_as, hostile_innovations, extension):
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
-def test_the_admin_exports(client_as, hostile_innovations, extension):
+def test_the_admin_exports(client_as, hostile_innovations, extension, world):
     client = client_as("national admin")
     for innovation in hostile_innovations:
-        make_adoption(innovation=innovation, icb=IntegratedCareBoard.objects.get(ods_code="QVV"))
+        make_adoption(innovation=innovation, icb=world.icb)
     url = "/admin/innovations/innovation/export/"
     form = client.get(url).context["form"]
     columns = {name: "on" for name in form.fields if name.startswith("innovationresource_")}
@@ -126,7 +126,7 @@ def test_a_control_character_does_not_break_a_locked_shortlists_workbook(client_
     innovation = make_innovation(summary="placeholder")
     store_raw(type(innovation), innovation.pk, summary=VERTICAL_TAB)
     lead = client_as("ICS lead")
-    lead.post("/ics/dorset/workspace/shortlists/", {"name": "Board"})
+    lead.post("/ics/harbourside/workspace/shortlists/", {"name": "Board"})
     shortlist = Shortlist.objects.get()
     lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": innovation.pk, "note": "Ask\x0bfinance"})
     lead.post(f"/shortlists/{shortlist.pk}/lock/")

@@ -1,14 +1,18 @@
 import pytest
 from django.core.management import call_command
 
-from innovations.tests.factories import make_innovation
+from innovations.tests.factories import make_innovation, make_programme
+from reviews.tests.factories import make_publication
 
 
 @pytest.fixture
-def everything(catalogue_data) -> None:
-    from reviews.services import load_publications
-
-    load_publications()
+def everything(world) -> None:
+    """One record of each kind that a search finds: innovations, a programme, a publication."""
+    make_innovation(name="Asthma inhaler check", summary="Inhaler technique reviews.")
+    make_innovation(name="Peak flow coach", summary="For asthma at home.")
+    make_programme(name="Asthma Biologics and FeNO testing")
+    make_publication(title="The Hewitt Review: an independent review of integrated care systems")
+    return world
 
 
 def test_one_query_searches_every_kind_grouped_with_counts(client, everything, django_assert_num_queries):
@@ -27,11 +31,11 @@ def test_one_query_searches_every_kind_grouped_with_counts(client, everything, d
 
 def test_it_finds_publications_networks_and_icss(client, everything):
     html = client.get("/search/", {"q": "Hewitt"}).content.decode()
-    assert 'href="/publications/hewitt-review/"' in html
-    html = client.get("/search/", {"q": "  Wessex  "}).content.decode()
-    assert "Health Innovation Wessex" in html
-    html = client.get("/search/", {"q": "qop"}).content.decode()
-    assert 'href="/ics/greater-manchester/"' in html
+    assert "The Hewitt Review: an independent review" in html
+    html = client.get("/search/", {"q": "  Our test  "}).content.decode()
+    assert "Our test network" in html
+    html = client.get("/search/", {"q": "t03"}).content.decode()
+    assert 'href="/ics/fellside/"' in html
     assert 'href="#icss">Integrated care systems (1)</a>' in html
 
 
@@ -76,7 +80,7 @@ def test_it_searches_in_any_script_and_syntax(client, everything, q):
     assert client.get("/search/", {"q": q}).status_code == 200
 
 
-def test_case_studies_show_as_demonstration_data(client, everything):
+def test_case_studies_show_as_demonstration_data(client, reference_data):
     call_command("seed_demo", innovations=30, seed=1, verbosity=0)
     html = client.get("/search/", {"q": "case study"}).content.decode()
     assert "demonstration data" in html

@@ -1,13 +1,12 @@
 from hinportal.lib.workflow import Status
 from innovations.tests.factories import make_adoption, make_innovation
-from networks.models import IntegratedCareBoard, Network
 
 
-def test_network_staff_land_on_their_networks_work(client_as):
-    wessex, uclp = Network.objects.get(code="HI-WESSEX"), Network.objects.get(code="UCLP")
+def test_network_staff_land_on_their_networks_work(client_as, world):
+    wessex, uclp = world.network, world.other_network
     ours = make_innovation(name="Ours in review", status=Status.IN_REVIEW, lead_network=wessex)
     make_innovation(name="Theirs in review", status=Status.IN_REVIEW, lead_network=uclp)
-    make_adoption(innovation=make_innovation(), icb=IntegratedCareBoard.objects.get(ods_code="QRL"))
+    make_adoption(innovation=make_innovation(), icb=world.icb2)
     ours.summary = "Edited."
     ours.save()
     html = client_as("editor").get("/admin/").content.decode()
@@ -17,16 +16,16 @@ def test_network_staff_land_on_their_networks_work(client_as):
     assert "Ours in review" in recent
     assert "Theirs in review" not in recent
     gaps = html[html.index('id="icbs-without-adoptions"') :]
-    assert "Dorset (QVV)" in gaps
-    assert "Hampshire and Isle of Wight" not in gaps  # it has an adoption
+    assert "Harbourside (T01)" in gaps
+    assert "Downland" not in gaps  # it has an adoption
     assert "Greater Manchester" not in gaps  # not Wessex's
 
 
-def test_the_landing_page_runs_the_same_queries_with_more_rows(client_as):
+def test_the_landing_page_runs_the_same_queries_with_more_rows(client_as, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    wessex = Network.objects.get(code="HI-WESSEX")
+    wessex = world.network
     client = client_as("editor")
 
     def count_queries() -> int:
@@ -38,5 +37,5 @@ def test_the_landing_page_runs_the_same_queries_with_more_rows(client_as):
     few = count_queries()
     for n in range(1, 5):
         innovation = make_innovation(name=f"Review {n}", status=Status.IN_REVIEW, lead_network=wessex)
-        make_adoption(innovation=innovation, icb=IntegratedCareBoard.objects.get(ods_code="QVV"))
+        make_adoption(innovation=innovation, icb=world.icb)
     assert count_queries() == few

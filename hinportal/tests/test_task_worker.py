@@ -18,6 +18,7 @@ from hinportal.lib.workflow import Status
 from hinportal.models import ImportJob
 from innovations.models import Adoption, Innovation
 from networks.models import IntegratedCareBoard
+from networks.tests.factories import make_icb
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 State = ImportJob.State
@@ -87,10 +88,12 @@ def another_backend_is_writing_adoptions() -> bool:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_while_writing_leaves_nothing_and_a_new_one_finishes(
-    client_as, personas, settings, start_worker
+    client_as, personas, settings, start_worker, world
 ):
     settings.IMPORT_INLINE_ROWS = 10
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for _ in range(39):  # 42 ICBs in all, as in England: a file big enough to catch the worker writing
+        make_icb(region=world.region)
     icbs = list(IntegratedCareBoard.objects.values_list("ods_code", flat=True))
     innovations = Innovation.objects.bulk_create(
         Innovation(

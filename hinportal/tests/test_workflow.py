@@ -3,13 +3,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from hinportal.lib.workflow import Status
 from innovations.tests.factories import make_innovation
-from networks.models import Network
 from reviews.tests.factories import make_publication
 
 
 @pytest.fixture
-def draft(personas):
-    return make_innovation(status=Status.DRAFT, lead_network=Network.objects.get(code="HI-WESSEX"))
+def draft(personas, world):
+    return make_innovation(status=Status.DRAFT, lead_network=world.network)
 
 
 def test_an_editor_submits_a_draft_and_a_publisher_publishes_it(personas, draft):
@@ -53,9 +52,9 @@ def test_transitions_only_start_from_the_right_status(personas, draft):
     assert draft.status == Status.DRAFT
 
 
-def test_publications_follow_the_same_workflow(personas):
+def test_publications_follow_the_same_workflow(personas, world):
     publication = make_publication(status=Status.DRAFT)
-    publication.network = Network.objects.get(code="HI-WESSEX")
+    publication.network = world.network
     publication.save()
     publication.submit_for_review(by=personas["editor"])
     publication.publish(by=personas["publisher"])

@@ -12,8 +12,8 @@ from networks.models import Network
 
 
 @pytest.fixture
-def wessex(personas) -> Network:
-    return Network.objects.get(code="HI-WESSEX")
+def wessex(personas, world) -> Network:
+    return world.network
 
 
 @pytest.mark.parametrize("status", [Status.PUBLISHED, Status.ARCHIVED])

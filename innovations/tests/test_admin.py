@@ -3,14 +3,13 @@ import pytest
 from hinportal.lib.query import build_query
 from innovations.models import Innovation
 from innovations.tests.factories import adopt_in, make_innovation, make_programme
-from networks.models import IntegratedCareBoard
 
 
 @pytest.mark.parametrize(
     "path", ["/admin/innovations/innovation/", "/admin/innovations/adoption/", "/admin/innovations/programme/"]
 )
-def test_changelists_run_a_fixed_number_of_queries(admin_client, reference_data, django_assert_max_num_queries, path):
-    icbs = list(IntegratedCareBoard.objects.all()[:3])
+def test_changelists_run_a_fixed_number_of_queries(admin_client, world, django_assert_max_num_queries, path):
+    icbs = [world.icb, world.icb2, world.other_icb]
     for _ in range(3):
         innovation = make_innovation()
         adopt_in(innovation, icbs)
@@ -21,7 +20,7 @@ def test_changelists_run_a_fixed_number_of_queries(admin_client, reference_data,
     assert response.status_code == 200
 
 
-def test_staff_can_add_an_innovation_with_its_guidance(admin_client, reference_data):
+def test_staff_can_add_an_innovation_with_its_guidance(admin_client, world):
     response = admin_client.post(
         "/admin/innovations/innovation/add/",
         {

@@ -1,35 +1,37 @@
 from datetime import date
 
 from innovations.tests.factories import adopt_in, make_guidance, make_innovation
-from networks.models import IntegratedCareBoard
 from networks.tests.factories import make_icb
 
 
-def test_it_shows_an_ics_with_its_network_region_and_codes(client, reference_data, django_assert_num_queries):
-    elsewhere = make_innovation(name="Proven in Wessex")
+def test_it_shows_an_ics_with_its_network_region_and_codes(client, world, django_assert_num_queries):
+    neighbour = make_icb(short_name="Moorside", region=world.other_region, network=world.other_network)
+    elsewhere = make_innovation(name="Proven in the south")
     make_guidance(innovation=elsewhere, kind="MTG", number=58)
-    wessex = IntegratedCareBoard.objects.filter(network__code="HI-WESSEX")
-    adopt_in(elsewhere, [*wessex, IntegratedCareBoard.objects.get(ods_code="QYG")])
-    here = make_innovation(name="Adopted in Manchester")
-    adopt_in(here, [IntegratedCareBoard.objects.get(ods_code="QOP")])
+    adopt_in(elsewhere, [world.icb, world.icb2, neighbour])
+    here = make_innovation(name="Adopted in Fellside")
+    adopt_in(here, [world.other_icb])
+    fellside = world.other_icb
+    fellside.ods_code = "QOP"  # a code the hex map's layout has a tile for
+    fellside.save()
     # the ICB with its region and network, every ICB (map, neighbours), adoption totals per ICB (cached),
     # recent adoptions, adoptions per quarter, the gap list's ids (cached), its page with NICE codes, publications
     with django_assert_num_queries(9):
-        response = client.get("/ics/greater-manchester/")
+        response = client.get("/ics/fellside/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>Greater Manchester</h1>" in html
-    assert "NHS Greater Manchester Integrated Care Board" in html
-    assert 'href="/networks/health-innovation-manchester/"' in html
-    assert "North West" in html
+    assert "<h1>Fellside</h1>" in html
+    assert "NHS Fellside Integrated Care Board" in html
+    assert f'href="/networks/{world.other_network.slug}/"' in html
+    assert world.other_region.name in html
     assert "QOP" in html
-    assert "E54000057" in html
+    assert fellside.ons_code in html
     assert "1 July 2022" in html
-    assert "Cheshire and Merseyside" in html  # a neighbour in the same region
-    assert "Adopted here: 1 innovation" in html and "Adopted in Manchester" in html
+    assert "Moorside" in html  # a neighbour in the same region
+    assert "Adopted here: 1 innovation" in html and "Adopted in Fellside" in html
     assert "Proven elsewhere, not yet here: 1" in html
     assert "adopted or embedded in 3 ICSs, 1 in your region; NICE MTG58" in html
-    assert "<title>Greater Manchester (QOP): 1 adopted or embedded</title>" in html
+    assert "<title>Fellside (QOP): 1 adopted or embedded</title>" in html  # its tile on the map
 
 
 def test_it_marks_an_icb_that_is_no_longer_current(client, db):
@@ -39,5 +41,5 @@ def test_it_marks_an_icb_that_is_no_longer_current(client, db):
     assert "31 March 2024" in html
 
 
-def test_it_gives_404_for_an_unknown_ics(client, reference_data):
+def test_it_gives_404_for_an_unknown_ics(client, world):
     assert client.get("/ics/atlantis/").status_code == 404

@@ -1,7 +1,7 @@
-import re
-
 import pytest
 
+from conftest import elements, text_of
+from conftest import result_titles as names
 from hinportal.lib.workflow import Status
 from innovations.choices import AdoptionStatus
 from innovations.tests.factories import (
@@ -11,19 +11,15 @@ from innovations.tests.factories import (
     make_innovation,
     make_programme,
 )
-from networks.models import IntegratedCareBoard, Network
+from networks.tests.factories import make_icb
 
 URL = "/innovations/"
 
 
-def names(response) -> list[str]:
-    return re.findall(
-        r'<h3 class="nhsuk-heading-s nhsuk-u-margin-bottom-2"><a href="[^"]+">([^<]+)</a>', response.content.decode()
-    )
-
-
 def sentence(response) -> str:
-    return re.search(r'<h2 class="nhsuk-heading-m" id="results">([^<]*)</h2>', response.content.decode()).group(1)
+    """The heading over the results that sums the search up."""
+    (heading,) = elements(response, "h2", id="results")
+    return text_of(heading)
 
 
 def test_it_lists_published_innovations_only(client, db):
@@ -49,8 +45,8 @@ def test_it_pages_twenty_at_a_time_and_clamps_odd_page_numbers(client, db):
     assert 'href="?sort=name&amp;page=3" rel="next"' in html
 
 
-def test_its_queries_stay_fixed_with_more_rows_than_a_page(client, reference_data, django_assert_num_queries):
-    icbs = list(IntegratedCareBoard.objects.all()[:3])
+def test_its_queries_stay_fixed_with_more_rows_than_a_page(client, world, django_assert_num_queries):
+    icbs = [world.icb, world.icb2, world.other_icb]
     for n in range(25):
         innovation = make_innovation(name=f"Asthma tool {n}", clinical_areas=["respiratory"])
         make_guidance(innovation=innovation)
@@ -90,20 +86,20 @@ def test_it_shows_a_count_beside_every_option(client, db):
         ({"tier": "b"}, {"App"}),
         ({"core20": "hypertension-case-finding"}, {"Pill"}),
         ({"nice": "TA"}, {"Pill"}),
-        ({"network": "health-innovation-wessex"}, {"App"}),
-        ({"region": "london"}, {"Pill"}),
-        ({"icb": "north-central-london"}, {"Pill"}),
+        ({"network": "OUR-NETWORK"}, {"App"}),
+        ({"region": "NORTHERN-REGION"}, {"Pill"}),
+        ({"icb": "fellside"}, {"Pill"}),
         ({"proven": "on"}, {"Pill"}),
     ],
 )
-def test_each_filter_narrows_the_results(client, reference_data, params, expected):
+def test_each_filter_narrows_the_results(client, world, params, expected):
     app = make_innovation(
         name="App",
         category="digital",
         clinical_areas=["stroke"],
         care_settings=["care-homes"],
         evidence_tier="b",
-        lead_network=Network.objects.get(code="HI-WESSEX"),
+        lead_network=world.network,
     )
     pill = make_innovation(
         name="Pill",
@@ -113,8 +109,11 @@ def test_each_filter_narrows_the_results(client, reference_data, params, expecte
         core20plus5=["hypertension-case-finding"],
     )
     make_guidance(innovation=pill, kind="TA", number=393)
-    adopt_in(pill, list(IntegratedCareBoard.objects.filter(region__slug="london")[:5]))
-    adopt_in(app, list(IntegratedCareBoard.objects.filter(region__slug="midlands")[:2]), AdoptionStatus.PILOTING)
+    north = [world.other_icb, *(make_icb(region=world.other_region, network=world.other_network) for _ in range(2))]
+    adopt_in(pill, north)
+    adopt_in(app, [world.icb, world.icb2], AdoptionStatus.PILOTING)
+    slugs = {"OUR-NETWORK": world.network.slug, "NORTHERN-REGION": world.other_region.slug}
+    params = {name: slugs.get(value, value) if isinstance(value, str) else value for name, value in params.items()}
     assert set(names(client.get(URL, params))) == expected
 
 
@@ -125,8 +124,8 @@ def test_the_programme_filter(client, db):
     assert outside.name not in names(client.get(URL, {"programme": programme.slug}))
 
 
-def test_it_sorts_by_newest_most_adopted_and_name(client, reference_data):
-    icbs = list(IntegratedCareBoard.objects.all())
+def test_it_sorts_by_newest_most_adopted_and_name(client, world):
+    icbs = [world.icb, world.icb2, world.other_icb, make_icb(), make_icb()]
     old = make_innovation(name="Bravo", published_days_ago=300)
     adopt_in(old, icbs[:5])
     new = make_innovation(name="Charlie", published_days_ago=1)
@@ -138,12 +137,14 @@ def test_it_sorts_by_newest_most_adopted_and_name(client, reference_data):
     assert names(client.get(URL)) == ["Bravo", "Charlie", "Alpha"]  # most adopted by default
 
 
-def test_it_sums_up_the_search_in_a_sentence(client, reference_data):
+def test_it_sums_up_the_search_in_a_sentence(client, world):
     innovation = make_innovation(name="Asthma check", clinical_areas=["respiratory"])
     make_evidence(innovation=innovation)
-    adopt_in(innovation, list(IntegratedCareBoard.objects.filter(region__slug="north-west")))
-    response = client.get(URL, {"q": "asthma", "clinical_area": "respiratory", "proven": "on", "region": "north-west"})
-    assert sentence(response) == "1 innovation matching ‘asthma’ in Respiratory, proven, adopted in North West"
+    north = [world.other_icb, *(make_icb(region=world.other_region) for _ in range(2))]
+    adopt_in(innovation, north)
+    region = world.other_region
+    response = client.get(URL, {"q": "asthma", "clinical_area": "respiratory", "proven": "on", "region": region.slug})
+    assert sentence(response) == f"1 innovation matching ‘asthma’ in Respiratory, proven, adopted in {region.name}"
     assert sentence(client.get(URL)) == "1 innovations".replace("innovations", "innovation")
 
 

@@ -1,6 +1,6 @@
 from hinportal.lib.workflow import Status
 from innovations.tests.factories import adopt_in, make_innovation, make_programme
-from networks.models import IntegratedCareBoard
+from networks.tests.factories import make_icb, make_network
 
 
 def test_the_list_shows_published_programmes_with_their_innovations(client, db, django_assert_num_queries):
@@ -16,19 +16,23 @@ def test_the_list_shows_published_programmes_with_their_innovations(client, db, 
     assert html.count('nhsuk-table__cell--numeric">1</td>') == 3
 
 
-def test_the_detail_shows_innovations_and_spread_by_network(client, reference_data, django_assert_num_queries):
+def test_the_detail_shows_innovations_and_spread_by_network(client, world, django_assert_num_queries):
     innovation = make_innovation(name="Spread one")
     programme = make_programme(name="Spread programme", innovations=[innovation, make_innovation(name="Other one")])
-    adopt_in(innovation, list(IntegratedCareBoard.objects.filter(network__code="HI-WM")))
+    midlands = make_network(name="Health Innovation Midland Test")
+    # Codes the hex map's layout has tiles for, so that the map shows them.
+    icbs = [make_icb(network=midlands, short_name=f"Shire {code}", ods_code=code) for code in ("QHL", "QUA", "QWU")]
+    icbs += [make_icb(network=midlands, short_name=f"Vale {code}", ods_code=code) for code in ("QJ2", "QNC", "QGH")]
+    adopt_in(innovation, icbs)
     # programme, its networks, innovations, spread by ICB, the ICBs for the map, publications, adoptions per quarter
     with django_assert_num_queries(7):
         response = client.get(programme.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
     assert "Spread one" in html and "Other one" in html
-    assert "Spread: adopted in 6 of 42 integrated care systems" in html
-    assert "Health Innovation West Midlands" in html
-    assert "Black Country" in html
+    assert "Spread: adopted in 6 of 9 integrated care systems" in html
+    assert "Health Innovation Midland Test" in html
+    assert "Shire QUA" in html
     assert html.count("app-hexmap__tile--adopted") == 6 + 1  # six tiles and the legend swatch
 
 

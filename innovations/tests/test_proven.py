@@ -22,7 +22,7 @@ def test_nice_guidance_and_three_adopting_icbs_make_an_innovation_proven():
     assert Innovation.objects.with_proven().get(pk=innovation.pk).is_proven
 
 
-def test_real_world_evidence_counts_but_a_case_study_does_not():
+def test_real_world_evidence_counts_but_a_case_study_does_not(world):
     real_world, case_study = make_innovation(name="Real world"), make_innovation(name="Case study")
     make_evidence(innovation=real_world, kind=EvidenceType.REAL_WORLD)
     make_evidence(innovation=case_study, kind=EvidenceType.CASE_STUDY)

@@ -7,7 +7,7 @@ import pytest
 from conftest import make_person
 from innovations.models import Innovation, Shortlist, ShortlistItem
 from innovations.tests.factories import adopt_in, make_guidance, make_innovation
-from networks.models import IntegratedCareBoard
+from networks.tests.factories import make_icb
 
 
 @pytest.fixture
@@ -16,18 +16,18 @@ def lead(client_as):
 
 
 @pytest.fixture
-def proven() -> list[Innovation]:
+def proven(world) -> list[Innovation]:
     innovations = []
     for name in ("Falls app", "=HYPERLINK(evil)"):
         innovation = make_innovation(name=name)
         make_guidance(innovation=innovation)
-        adopt_in(innovation, list(IntegratedCareBoard.objects.filter(ods_code__in=["QOP", "QYG", "QE1"])))
+        adopt_in(innovation, [world.other_icb, make_icb(), make_icb()])
         innovations.append(innovation)
     return innovations
 
 
 def create(client, name: str = "Board, March") -> Shortlist:
-    client.post("/ics/dorset/workspace/shortlists/", {"name": name})
+    client.post("/ics/harbourside/workspace/shortlists/", {"name": name})
     return Shortlist.objects.get(name=name)
 
 
@@ -48,7 +48,7 @@ def test_a_lead_creates_a_shortlist_adds_notes_and_removes(lead, proven):
 
 def test_names_are_unique_per_icb_with_a_clear_message(lead):
     create(lead, "Board")
-    response = lead.post("/ics/dorset/workspace/shortlists/", {"name": "  Board "})
+    response = lead.post("/ics/harbourside/workspace/shortlists/", {"name": "  Board "})
     assert response.status_code == 400
     assert "You already have a shortlist with this name." in response.content.decode()
     assert Shortlist.objects.count() == 1
@@ -89,7 +89,7 @@ def test_exports_as_csv_and_xlsx_without_formulas(lead, proven):
     for innovation in proven:
         lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": innovation.pk, "note": "+1 from me"})
     response = lead.get(f"/shortlists/{shortlist.pk}/export.csv")
-    assert response["Content-Disposition"] == 'attachment; filename="dorset-board-march.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="harbourside-board-march.csv"'
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [row["innovation"] for row in rows] == ["Falls app", "'=HYPERLINK(evil)"]
     assert rows[0]["note"] == "'+1 from me"
@@ -104,13 +104,13 @@ def test_the_print_view_is_laid_out_for_a_board_paper(lead, proven):
     lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": proven[0].pk, "note": "Recommend"})
     html = lead.get(f"/shortlists/{shortlist.pk}/print/").content.decode()
     assert '<div class="app-print-page">' in html
-    assert "Innovations proposed for NHS Dorset Integrated Care Board." in html
+    assert "Innovations proposed for NHS Harbourside Integrated Care Board." in html
     assert "adopted in 3 ICSs; proven; NICE MTG58" in html
 
 
-def test_other_people_never_see_a_shortlist(client, client_as, personas, proven):
+def test_other_people_never_see_a_shortlist(client, client_as, personas, proven, world):
     shortlist = create(client_as("ICS lead"))
-    manchester = make_person("manchester-lead", "ICS lead", icb_code="QOP")
+    manchester = make_person("manchester-lead", "ICS lead", icb=world.other_icb)
     for persona in ("other editor", "editor", "national admin", "anonymous"):
         other = client_as(persona)
         for path in ("", "print/", "export.csv"):
@@ -135,15 +135,15 @@ def test_the_shortlist_page_runs_fixed_queries(lead, proven, django_assert_num_q
         assert lead.get(f"/shortlists/{shortlist.pk}/").status_code == 200
 
 
-def test_the_add_buttons_carry_a_csrf_token_that_works(personas, proven):
+def test_the_add_buttons_carry_a_csrf_token_that_works(personas, proven, world):
     import re
 
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas["ICS lead"])
-    shortlist = Shortlist.objects.create(icb=IntegratedCareBoard.objects.get(ods_code="QVV"), name="Board")
-    html = client.get("/ics/dorset/proven-elsewhere/").content.decode()
+    shortlist = Shortlist.objects.create(icb=world.icb, name="Board")
+    html = client.get("/ics/harbourside/proven-elsewhere/").content.decode()
     form = html[html.index(f'action="/shortlists/{shortlist.pk}/add/"') :]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     response = client.post(

@@ -3,14 +3,25 @@ import re
 import pytest
 from django.core import mail
 
-from conftest import make_person
+from conftest import make_person, result_titles
 from innovations.choices import AdoptionStatus, EvidenceType
 from innovations.models import Innovation
 from innovations.tests.factories import adopt_in, make_evidence, make_guidance, make_innovation
 from networks.models import IntegratedCareBoard
+from networks.tests.factories import make_icb
 
-WORKSPACE = "/ics/dorset/workspace/"
-GAPS = "/ics/dorset/proven-elsewhere/"
+WORKSPACE = "/ics/harbourside/workspace/"
+GAPS = "/ics/harbourside/proven-elsewhere/"
+
+
+@pytest.fixture(autouse=True)
+def more_icbs(world) -> None:
+    """Besides the world's three (T01 the lead's and T02 in the south, T03 in the north): three
+    more in the north, two more in the lead's region."""
+    for code in ("N01", "N02", "N03"):
+        make_icb(region=world.other_region, network=world.other_network, short_name=f"North {code}", ods_code=code)
+    for code in ("S01", "S02"):
+        make_icb(region=world.region, network=world.other_network, short_name=f"South {code}", ods_code=code)
 
 
 def icbs(*codes: str) -> list[IntegratedCareBoard]:
@@ -18,7 +29,7 @@ def icbs(*codes: str) -> list[IntegratedCareBoard]:
 
 
 def listed(html: str) -> list[str]:
-    return re.findall(r'<h3 class="nhsuk-heading-s nhsuk-u-margin-bottom-2"><a href="[^"]+">([^<]+)</a>', html)
+    return result_titles(html)
 
 
 def test_a_lead_signs_in_and_lands_on_their_workspace(client, personas):
@@ -26,7 +37,7 @@ def test_a_lead_signs_in_and_lands_on_their_workspace(client, personas):
         "/account/sign-in/", {"username": "ics-lead", "password": "correct horse battery staple"}, follow=True
     )
     assert response.redirect_chain[-1][0] == WORKSPACE
-    assert "<h1>Dorset</h1>" in response.content.decode()
+    assert "<h1>Harbourside</h1>" in response.content.decode()
     response = client.post("/account/sign-out/", follow=True)
     assert response.redirect_chain[-1][0] == "/"
     assert client.get(WORKSPACE).status_code == 302
@@ -41,9 +52,9 @@ def test_a_wrong_password_is_refused_with_a_clear_message(client, personas):
 
 def test_password_reset_by_email_works(client, personas):
     lead = personas["ICS lead"]
-    lead.email = "lead@dorset.example"
+    lead.email = "lead@harbourside.example"
     lead.save()
-    client.post("/account/password-reset/", {"email": "lead@dorset.example"})
+    client.post("/account/password-reset/", {"email": "lead@harbourside.example"})
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/account/password-reset/\S+/)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
@@ -59,11 +70,11 @@ def test_only_the_icbs_own_leads_see_its_workspace(client_as, persona):
     assert client_as(persona).get(WORKSPACE).status_code == 404
 
 
-def test_another_icbs_lead_sees_404(client, personas):
-    other = make_person("manchester-lead", "ICS lead", icb_code="QOP")
+def test_another_icbs_lead_sees_404(client, personas, world):
+    other = make_person("manchester-lead", "ICS lead", icb=world.other_icb)
     client.force_login(other)
     assert client.get(WORKSPACE).status_code == 404
-    assert client.get("/ics/greater-manchester/workspace/").status_code == 200
+    assert client.get("/ics/fellside/workspace/").status_code == 200
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(client, personas):
@@ -72,13 +83,15 @@ def test_anonymous_visitors_are_asked_to_sign_in(client, personas):
     assert response["Location"].startswith("/account/sign-in/")
 
 
-def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(client_as, django_assert_num_queries):
+def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(
+    client_as, world, django_assert_num_queries
+):
     here = make_innovation(name="Already here")
-    adopt_in(here, icbs("QVV"), AdoptionStatus.EMBEDDED)
+    adopt_in(here, icbs("T01"), AdoptionStatus.EMBEDDED)
     for n in range(3):
         proven = make_innovation(name=f"Proven {n}")
         make_guidance(innovation=proven)
-        adopt_in(proven, icbs("QRL", "QOP", "QYG"))
+        adopt_in(proven, icbs("N03", "T03", "N01"))
     client = client_as("ICS lead")
     client.get(WORKSPACE)
     # session, user, roles, membership, the ICB, adoptions page, every ICB, totals (cached), shortlists,
@@ -88,7 +101,7 @@ def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(cl
     html = response.content.decode()
     assert "Already here" in html
     assert "Embedded: 1" in html
-    assert "Average in South West" in html
+    assert f"Average in {world.region.name}" in html
     assert "3 proven innovations not adopted here" in html
     assert "adopted or embedded in 3 ICSs, 0 in your region; NICE MTG58" in html
 
@@ -96,24 +109,24 @@ def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(cl
 def test_the_gap_list_holds_only_proven_innovations_not_adopted_here_ranked(client, personas):
     wide = make_innovation(name="Wide")
     make_evidence(innovation=wide, kind=EvidenceType.REAL_WORLD)
-    adopt_in(wide, icbs("QOP", "QYG", "QE1", "QHM"))
+    adopt_in(wide, icbs("T03", "N01", "N02", "N03"))
     regional = make_innovation(name="Regional")
     make_guidance(innovation=regional)
-    adopt_in(regional, icbs("QRL", "QSL", "QJK"))  # Hampshire (South East); Somerset, Devon (South West, as Dorset)
+    adopt_in(regional, icbs("N03", "S01", "S02"))  # N03 in the north; S01, S02 in the lead's own region
     national = make_innovation(name="National")
     make_guidance(innovation=national)
-    adopt_in(national, icbs("QOP", "QYG", "QE1"))
+    adopt_in(national, icbs("T03", "N01", "N02"))
     adopted_here = make_innovation(name="Adopted here")
     make_guidance(innovation=adopted_here)
-    adopt_in(adopted_here, icbs("QOP", "QYG", "QE1", "QVV"))
+    adopt_in(adopted_here, icbs("T03", "N01", "N02", "T01"))
     unproven = make_innovation(name="Unproven")
-    adopt_in(unproven, icbs("QOP", "QYG", "QE1", "QHM", "QRL"))
+    adopt_in(unproven, icbs("T03", "N01", "N02", "N03", "T02"))
     piloting = make_innovation(name="Only piloting elsewhere")
     make_guidance(innovation=piloting)
-    adopt_in(piloting, icbs("QOP", "QYG", "QE1"), AdoptionStatus.PILOTING)
+    adopt_in(piloting, icbs("T03", "N01", "N02"), AdoptionStatus.PILOTING)
     response = client.get(GAPS)
     assert response.status_code == 200
-    # Most ICBs first; then, at 3 each, more in Dorset's region first.
+    # Most ICBs first; then, at 3 each, more in the lead's region first.
     assert listed(response.content.decode()) == ["Wide", "Regional", "National"]
     assert "adopted or embedded in 3 ICSs, 2 in your region; NICE MTG58" in response.content.decode()
 
@@ -125,7 +138,7 @@ def test_the_gap_list_filters_by_clinical_area_category_and_core20(client, perso
     ]:
         innovation = make_innovation(name=name, clinical_areas=[area], category=category, core20plus5=core20)
         make_guidance(innovation=innovation)
-        adopt_in(innovation, icbs("QOP", "QYG", "QE1"))
+        adopt_in(innovation, icbs("T03", "N01", "N02"))
     assert listed(client.get(GAPS, {"clinical_area": "respiratory"}).content.decode()) == ["Lungs"]
     assert listed(client.get(GAPS, {"category": "medical-device"}).content.decode()) == ["Heart"]
     assert listed(client.get(GAPS, {"core20": "chronic-respiratory-disease"}).content.decode()) == ["Lungs"]
@@ -137,19 +150,19 @@ def test_the_gap_list_filters_by_clinical_area_category_and_core20(client, perso
 def test_the_public_sees_the_gap_list_but_not_the_shortlist_buttons(client, client_as, personas):
     innovation = make_innovation(name="Proven")
     make_guidance(innovation=innovation)
-    adopt_in(innovation, icbs("QOP", "QYG", "QE1"))
+    adopt_in(innovation, icbs("T03", "N01", "N02"))
     lead = client_as("ICS lead")
-    lead.post("/ics/dorset/workspace/shortlists/", {"name": "Board"})
+    lead.post("/ics/harbourside/workspace/shortlists/", {"name": "Board"})
     assert "Add to ‘Board’" in lead.get(GAPS).content.decode()
     lead.logout()
     assert "Add to" not in client.get(GAPS).content.decode()
     assert "Proven" in client.get(GAPS).content.decode()
 
 
-def test_a_submission_lands_in_the_covering_networks_review_queue(client_as):
+def test_a_submission_lands_in_the_covering_networks_review_queue(client_as, world):
     client = client_as("ICS lead")
     data = {
-        "name": "Dorset falls service",
+        "name": "Harbourside falls service",
         "summary": "Fewer falls at home.",
         "description": "A team that visits.",
         "organisation": "",
@@ -159,12 +172,12 @@ def test_a_submission_lands_in_the_covering_networks_review_queue(client_as):
         "stage": "evidence",
         "website": "",
     }
-    response = client.post("/ics/dorset/workspace/submit/", data)
+    response = client.post("/ics/harbourside/workspace/submit/", data)
     assert response.status_code == 302
-    innovation = Innovation.objects.get(name="Dorset falls service")
+    innovation = Innovation.objects.get(name="Harbourside falls service")
     assert innovation.status == "in-review"
-    assert innovation.lead_network.code == "HI-WESSEX"
-    assert innovation.submitted_by_icb.ods_code == "QVV"
+    assert innovation.lead_network == world.network
+    assert innovation.submitted_by_icb.ods_code == "T01"
     assert innovation.history.first().history_user.username == "ics-lead"
     # Created as a draft, then submitted through the workflow, by the lead.
     assert list(innovation.history.order_by("history_date").values_list("status", flat=True)) == [
@@ -172,17 +185,17 @@ def test_a_submission_lands_in_the_covering_networks_review_queue(client_as):
         "in-review",
     ]
     assert innovation.status_changed_by.username == "ics-lead"
-    assert "Dorset falls service" in client.get(WORKSPACE).content.decode()
+    assert "Harbourside falls service" in client.get(WORKSPACE).content.decode()
     assert client_as("anonymous").get(innovation.get_absolute_url()).status_code == 404
     awaiting = client_as("publisher").get("/admin/").content.decode()
-    assert "Dorset falls service" in awaiting[awaiting.index('id="awaiting-review"') :]
+    assert "Harbourside falls service" in awaiting[awaiting.index('id="awaiting-review"') :]
     other = client_as("other editor").get("/admin/").content.decode()
-    assert "Dorset falls service" not in other
+    assert "Harbourside falls service" not in other
 
 
 def test_a_rejected_submission_keeps_what_was_typed(client_as):
     response = client_as("ICS lead").post(
-        "/ics/dorset/workspace/submit/",
+        "/ics/harbourside/workspace/submit/",
         {
             "name": "Half done",
             "summary": "",
@@ -215,7 +228,7 @@ def test_the_gap_page_runs_the_same_queries_with_more_rows(client, personas):
     def add_proven(n: int) -> None:
         innovation = make_innovation(name=f"Proven {n}")
         make_guidance(innovation=innovation)
-        adopt_in(innovation, icbs("QOP", "QYG", "QE1"))
+        adopt_in(innovation, icbs("T03", "N01", "N02"))
 
     def count_queries() -> int:
         from django.core.cache import cache
@@ -232,7 +245,7 @@ def test_the_gap_page_runs_the_same_queries_with_more_rows(client, personas):
     assert count_queries() == few  # the ICB, the gap ids, one page of rows with their NICE codes
 
 
-def test_a_lead_may_change_their_icbs_submission_only_while_it_is_a_draft(personas):
+def test_a_lead_may_change_their_icbs_submission_only_while_it_is_a_draft(personas, world):
     from hinportal.lib.access import can_change
     from hinportal.lib.workflow import Status
 
@@ -244,6 +257,6 @@ def test_a_lead_may_change_their_icbs_submission_only_while_it_is_a_draft(person
     assert can_change(lead, innovation)
     innovation.transition("submit", by=lead)
     assert not can_change(lead, innovation)
-    other_lead = make_person("other-lead", "ICS lead", icb_code="QOP")
+    other_lead = make_person("other-lead", "ICS lead", icb=world.other_icb)
     innovation.status = Status.DRAFT
     assert not can_change(other_lead, innovation)

@@ -3,21 +3,19 @@ import pytest
 from conftest import assert_accessible, make_person
 from innovations.models import Shortlist
 from innovations.tests.factories import adopt_in, make_guidance, make_innovation
-from networks.models import IntegratedCareBoard
-from networks.services import load_reference_data
+from networks.tests.factories import make_icb
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def lead(transactional_db):
-    load_reference_data()
-    elsewhere = list(IntegratedCareBoard.objects.filter(ods_code__in=["QOP", "QYG", "QE1"]))
+def lead(transactional_db, world):
+    elsewhere = [world.other_icb, make_icb(region=world.other_region), make_icb(region=world.other_region)]
     for name in ("Falls prevention app", "Virtual ward for COPD", "Sepsis alert"):
         innovation = make_innovation(name=name)
         make_guidance(innovation=innovation)
         adopt_in(innovation, elsewhere)
-    return make_person("ics-lead", "ICS lead", icb_code="QVV")
+    return make_person("ics-lead", "ICS lead", icb=world.icb)
 
 
 def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page):
@@ -27,7 +25,7 @@ def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page)
     page.get_by_label("Username").fill("ics-lead")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/ics/dorset/workspace/")
+    page.wait_for_url("**/ics/harbourside/workspace/")
     assert_accessible(page)
 
     page.get_by_label("Name of the shortlist").fill("Board, March")
@@ -35,7 +33,7 @@ def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page)
     page.wait_for_url("**/shortlists/*/")
     assert_accessible(page)
 
-    page.goto("/ics/dorset/proven-elsewhere/")
+    page.goto("/ics/harbourside/proven-elsewhere/")
     assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Falls prevention app").click()
@@ -56,7 +54,7 @@ def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page)
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
-    assert download.value.suggested_filename == "dorset-board-march.csv"
+    assert download.value.suggested_filename == "harbourside-board-march.csv"
     page.get_by_role("link", name="Print view for a board paper").click()
     assert_accessible(page)
 

@@ -1,6 +1,8 @@
 from datetime import date
 from itertools import count
 
+from django.utils.text import slugify
+
 from networks.models import Confidence, IntegratedCareBoard, Network, Region
 
 _sequence = count(1)
@@ -25,6 +27,7 @@ def make_icb(
     region: Region | None = None,
     network: Network | None = None,
     short_name: str | None = None,
+    ods_code: str | None = None,
     valid_from: date = date(2022, 7, 1),
     valid_to: date | None = None,
     confidence: str = Confidence.PROBABLE,
@@ -32,11 +35,11 @@ def make_icb(
     n = next(_sequence)
     short_name = short_name or f"Test system {n}"
     return IntegratedCareBoard.objects.create(
-        ods_code=f"X{n % 100:02d}"[:3],
+        ods_code=ods_code or f"X{n % 100:02d}"[:3],
         ons_code=f"E59{n:06d}",
         name=f"NHS {short_name} Integrated Care Board",
         short_name=short_name,
-        slug=f"test-system-{n}",
+        slug=slugify(short_name) if short_name else f"test-system-{n}",
         region=region or make_region(),
         network=network or make_network(),
         valid_from=valid_from,

@@ -18,12 +18,12 @@ import pytest
         "/nowhere/at/all/",
     ],
 )
-def test_odd_paths_give_the_404_page_never_a_500(client, reference_data, path):
+def test_odd_paths_give_the_404_page_never_a_500(client, world, path):
     response = client.get(path)
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
 
 
-def test_pages_refuse_writes(client, reference_data):
+def test_pages_refuse_writes(client, world):
     response = client.post("/networks/")
     assert response.status_code == 405

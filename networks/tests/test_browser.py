@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from conftest import assert_accessible
 
@@ -7,8 +6,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def loaded(transactional_db) -> None:
-    call_command("load_reference_data", verbosity=0)
+def loaded(transactional_db, world):
+    return world
 
 
 def test_a_visitor_follows_the_navigation_to_a_network_and_an_ics(loaded, page):
@@ -20,25 +19,25 @@ def test_a_visitor_follows_the_navigation_to_a_network_and_an_ics(loaded, page):
     assert page.get_by_role("heading", level=1).inner_text() == "Health Innovation Networks"
     assert_accessible(page)
 
-    page.get_by_role("link", name="Health Innovation Manchester").click()
-    page.wait_for_url("**/networks/health-innovation-manchester/")
+    page.get_by_role("link", name=loaded.other_network.name).click()
+    page.wait_for_url(f"**/networks/{loaded.other_network.slug}/")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Greater Manchester").click()
-    page.wait_for_url("**/ics/greater-manchester/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Greater Manchester"
-    assert "QOP" in page.content()
+    page.get_by_role("link", name="Fellside").click()
+    page.wait_for_url("**/ics/fellside/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Fellside"
+    assert "T03" in page.content()
     assert_accessible(page)
 
 
 def test_a_visitor_searches_from_the_header(loaded, page):
     page.goto("/ics/")
     assert_accessible(page)
-    page.get_by_role("searchbox", name="Search HIN Portal").fill("Dorset")
+    page.get_by_role("searchbox", name="Search HIN Portal").fill("Harbourside")
     page.get_by_role("button", name="Search").first.click()
-    page.wait_for_url("**/search/?q=Dorset")
-    page.get_by_role("link", name="Dorset").click()
-    page.wait_for_url("**/ics/dorset/")
+    page.wait_for_url("**/search/?q=Harbourside")
+    page.get_by_role("link", name="Harbourside").click()
+    page.wait_for_url("**/ics/harbourside/")
     assert_accessible(page)
 
 

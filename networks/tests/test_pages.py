@@ -12,6 +12,6 @@ def test_the_footer_pages_render_without_queries(client, db, django_assert_num_q
     assert f"<h1>{heading}</h1>" in response.content.decode()
 
 
-def test_public_pages_set_no_cookies(client, reference_data):
+def test_public_pages_set_no_cookies(client, world):
     for path in ("/", "/networks/", "/ics/", "/search/?q=london", "/privacy/"):
         assert not client.get(path).cookies, path

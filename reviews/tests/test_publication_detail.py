@@ -2,18 +2,17 @@ import pytest
 
 from hinportal.lib.workflow import Status
 from innovations.tests.factories import make_innovation, make_programme
-from networks.models import IntegratedCareBoard, Network
 from reviews.tests.factories import make_publication, make_recommendation
 
 
-def test_it_shows_the_body_recommendations_and_what_it_concerns(client, reference_data, django_assert_num_queries):
+def test_it_shows_the_body_recommendations_and_what_it_concerns(client, world, django_assert_num_queries):
     innovation = make_innovation(name="Answering innovation")
     programme = make_programme(name="Answering programme")
     publication = make_publication(
         title="A review",
         body="## Findings\n\nSystems should **spread** what works:\n\n- import\n- share\n\n[More](https://example.org)",
-        networks=[Network.objects.get(code="UCLP")],
-        icbs=list(IntegratedCareBoard.objects.filter(region__slug="london")),
+        networks=[world.other_network],
+        icbs=[world.icb, world.icb2],
         innovations=[innovation, make_innovation(name="Hidden draft", status=Status.DRAFT)],
         programmes=[programme],
     )
@@ -31,7 +30,7 @@ def test_it_shows_the_body_recommendations_and_what_it_concerns(client, referenc
     assert "Answering innovation</a> (innovation)" in html
     assert "Answering programme</a> (programme)" in html
     assert "Nothing on the portal answers this recommendation yet." in html
-    assert "UCLPartners" in html and "North Central London" in html
+    assert world.other_network.name in html and "Harbourside" in html and "Downland" in html
     assert "Hidden draft" not in html
 
 
@@ -66,8 +65,8 @@ def test_unpublished_publications_are_not_found(client, db, status):
     assert client.get(make_publication(status=status).get_absolute_url()).status_code == 404
 
 
-def test_pages_list_the_publications_that_concern_them(client, reference_data):
-    icb = IntegratedCareBoard.objects.get(ods_code="QOP")
+def test_pages_list_the_publications_that_concern_them(client, world):
+    icb = world.other_icb
     innovation = make_innovation()
     programme = make_programme()
     make_publication(

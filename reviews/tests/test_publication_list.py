@@ -1,15 +1,8 @@
-import re
-
+from conftest import result_titles as titles
 from hinportal.lib.workflow import Status
-from networks.models import Network
 from reviews.tests.factories import make_publication
 
 URL = "/publications/"
-
-
-def titles(response) -> list[str]:
-    pattern = r'<h3 class="nhsuk-heading-s nhsuk-u-margin-bottom-2"><a href="[^"]+">([^<]+)</a>'
-    return re.findall(pattern, response.content.decode())
 
 
 def test_it_lists_published_publications_newest_first(client, db):
@@ -21,18 +14,18 @@ def test_it_lists_published_publications_newest_first(client, db):
     assert titles(response) == ["Newer", "Older"]
 
 
-def test_it_filters_by_kind_year_and_network_with_counts(client, reference_data):
-    wessex = Network.objects.get(code="HI-WESSEX")
-    make_publication(title="Review 2025", kind="review", days_ago=30, networks=[wessex])
+def test_it_filters_by_kind_year_and_network_with_counts(client, world):
+    ours = world.network
+    make_publication(title="Review 2025", kind="review", days_ago=30, networks=[ours])
     make_publication(title="Review 2024", kind="review", days_ago=400)
-    make_publication(title="Case 2025", kind="case-study", days_ago=40, networks=[wessex])
+    make_publication(title="Case 2025", kind="case-study", days_ago=40, networks=[ours])
     html = client.get(URL, {"kind": "review"}).content.decode()
     assert "Review (2)" in html and "Case study (1)" in html
     assert "2025 (1)" in html and "2024 (1)" in html  # years counted within the chosen kind
     assert titles(client.get(URL, {"kind": "review"})) == ["Review 2025", "Review 2024"]
     assert titles(client.get(URL, {"year": "2024"})) == ["Review 2024"]
-    assert titles(client.get(URL, {"network": "health-innovation-wessex"})) == ["Review 2025", "Case 2025"]
-    assert "Health Innovation Wessex (2)" in client.get(URL).content.decode()
+    assert titles(client.get(URL, {"network": ours.slug})) == ["Review 2025", "Case 2025"]
+    assert f"{ours.name} (2)" in client.get(URL).content.decode()
 
 
 def test_it_searches_and_highlights(client, db):
@@ -43,8 +36,8 @@ def test_it_searches_and_highlights(client, db):
     assert "&lt;em&gt;<mark>innovation</mark>&lt;/em&gt;" in response.content.decode()
 
 
-def test_it_pages_with_a_fixed_number_of_queries(client, reference_data, django_assert_num_queries):
-    network = Network.objects.first()
+def test_it_pages_with_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    network = world.network
     for n in range(25):
         make_publication(title=f"Report {n:02d}", networks=[network], days_ago=n)
     # year choices, 3 facet counts, networks for the choice list, the count, the page
