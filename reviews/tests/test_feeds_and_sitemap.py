@@ -49,3 +49,16 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     text = response.content.decode()
     assert "Disallow: /admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_the_sitemap_is_served_from_the_cache_after_the_first_request(client, world, django_assert_num_queries):
+    make_innovation(name="Public one")
+    first = client.get("/sitemap-innovations.xml")
+    assert first.status_code == 200
+    client.get("/sitemap.xml")
+    with django_assert_num_queries(0):
+        again = client.get("/sitemap-innovations.xml")
+        index = client.get("/sitemap.xml")
+    assert again.content == first.content
+    assert index.status_code == 200
+    assert "max-age=3600" in again["Cache-Control"]
