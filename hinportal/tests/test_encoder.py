@@ -1,0 +1,49 @@
+"""The search's sentence encoder: all-MiniLM-L6-v2 run with numpy, from the pinned package's weights."""
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hinportal.lib.search.encoder import MAX_TOKENS, Encoder, ModelUnavailable, packaged_model_directory
+
+REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder(packaged_model_directory())
+
+
+def test_it_matches_the_reference_model(encoder):
+    """Vectors made once by sentence-transformers with PyTorch (see the file's `about`)."""
+    reference = json.loads(REFERENCE.read_text())
+    ours = encoder.encode(reference["texts"])
+    theirs = np.array(reference["vectors"], dtype=np.float32)
+    cosines = (ours * theirs).sum(axis=1) / np.linalg.norm(ours, axis=1) / np.linalg.norm(theirs, axis=1)
+    assert cosines.min() > 0.99999
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)  # unit vectors: a dot product is the cosine
+
+
+def test_a_text_too_long_is_cut_not_refused(encoder):
+    long_text = "asthma " * (MAX_TOKENS * 3)
+    started = time.perf_counter()
+    vector = encoder.encode([long_text, ""])
+    assert vector.shape == (2, 384) and np.isfinite(vector).all()
+    assert time.perf_counter() - started < 30  # cut to the model's window, so bounded
+
+
+def test_a_missing_or_altered_weights_file_is_refused(tmp_path):
+    with pytest.raises(ModelUnavailable):
+        Encoder(tmp_path)
+    source = packaged_model_directory()
+    for path in (p for p in source.iterdir() if p.is_file()):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    weights = next(tmp_path.glob("*.safetensors"))
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ModelUnavailable):
+        Encoder(tmp_path)
