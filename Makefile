@@ -38,6 +38,7 @@ setup: db
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo --innovations 300 --seed 1 --if-empty
+	$(PY) manage.py embed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 db: install

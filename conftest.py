@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from hinportal.lib.search import semantic
 from innovations.services import load_catalogue
 from networks.services import load_reference_data
 
@@ -23,6 +24,8 @@ def _test_settings(settings, tmp_path) -> None:
     # Background tasks run at once, in the test's own transaction; test_task_worker runs a real worker.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
+    # Each test starts with no vectors in memory: the last test's records went with its transaction.
+    semantic.reset_index()
 
 
 @pytest.fixture

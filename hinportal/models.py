@@ -1,7 +1,16 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models, transaction
+from django.db.models.functions import Lower, Now
+from simple_history.models import HistoricalRecords
+
+from .lib import fields
+from .lib.access import SHARED
+from .lib.versioning import Versioned
 
 
 class ImportJob(models.Model):
@@ -50,3 +59,101 @@ class ImportJob(models.Model):
     @property
     def percent_checked(self) -> int:
         return round(100 * self.rows_checked / self.rows_total) if self.rows_total else 0
+
+
+class Synonym(Versioned):
+    """A search term and the other words people use for the same thing: an abbreviation, a lay
+    term, another spelling. A search for any of them finds records that use any other, with no
+    re-indexing: the search reads this table when it reads the query. Shared by every network."""
+
+    class Kind(models.TextChoices):
+        ABBREVIATION = "abbreviation", "Abbreviation"
+        LAY_TERM = "lay-term", "Lay term"
+        SPELLING = "spelling", "Other spelling"
+        RELATED = "related", "Same meaning"
+
+    term = fields.CharField(
+        max_length=100, help_text="The term as the catalogue says it, e.g. benign prostatic hyperplasia."
+    )
+    equivalents = ArrayField(
+        fields.CharField(max_length=100),
+        help_text="Other words for it, e.g. BPH and enlarged prostate.",
+    )
+    kind = fields.CharField(max_length=20, choices=Kind, default=Kind.RELATED)
+    note = fields.CharField(max_length=300, blank=True, help_text="Where it comes from, or why it is here.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    owner_path = SHARED
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                name="synonym_term_unique",
+                violation_error_message=(
+                    "There is already a synonym for this term (perhaps in other capitals): add to that one."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @property
+    def members(self) -> list[str]:
+        return [self.term, *self.equivalents]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from .lib.search.synonyms import changed
+
+        transaction.on_commit(changed)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().delete(*args, **kwargs)
+        from .lib.search.synonyms import changed
+
+        transaction.on_commit(changed)
+        return result
+
+
+class SearchWord(models.Model):
+    """The words of every searchable record, with their stems: for "Did you mean", for typing
+    mistakes and for near forms of a word (colonoscopy, colonoscope). Filled by database triggers
+    on every write path (hinportal/lib/search/sql.py)."""
+
+    word = models.CharField(max_length=60, primary_key=True)
+    stem = models.CharField(max_length=60)
+
+    class Meta:
+        indexes = [
+            GinIndex(name="search_word_trgm", fields=["word"], opclasses=["gin_trgm_ops"]),
+            models.Index(name="search_word_stem", fields=["stem"], opclasses=["text_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class Embedding(models.Model):
+    """A record's sentence embedding, and the hash of the text it was made from: when the record's
+    text changes the hashes differ, and `manage.py embed` (or the task every save queues) makes a
+    new one. 384 half-precision numbers; kept apart from the records so that their tables stay narrow."""
+
+    kind = models.CharField(max_length=60, help_text="app_label.model_name of the record.")
+    object_id = models.BigIntegerField()
+    text_hash = models.CharField(max_length=32)
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="embedding_one_per_record")]
+        indexes = [
+            models.Index(fields=["updated_at"], name="embedding_updated"),
+            models.Index(fields=["text_hash"], name="embedding_text_hash"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

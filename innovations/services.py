@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from hinportal.lib.datafiles import LoadResult, read_rows, upsert
+from hinportal.lib.search import synonyms
 from hinportal.lib.workflow import Status
+from hinportal.models import Synonym
 from networks.models import Network
 
 from .choices import Scope
@@ -102,4 +104,34 @@ def load_catalogue(*, update: bool = False) -> LoadResult:
         item.full_clean(exclude=["innovation"], validate_unique=False, validate_constraints=False)
     NiceGuidance.objects.bulk_create(guidance, ignore_conflicts=True)
     Programme.innovations.through.objects.bulk_create(links, ignore_conflicts=True)
+    return result
+
+
+@transaction.atomic
+def load_synonyms(*, update: bool = False) -> LoadResult:
+    """Load the seed synonyms (clinical abbreviations and lay terms in the catalogue's areas).
+
+    A term staff have already added or edited is left as it is unless update. Every process's
+    search sees the change at its next query (hinportal.lib.search.synonyms).
+    """
+    result = LoadResult()
+    rows = read_rows("synonyms.csv", data_dir=DATA_DIR)
+    existing = {synonym.term.lower(): synonym for synonym in Synonym.objects.all()}
+    created = 0
+    for row in rows:
+        synonym = existing.get(row["term"].lower())
+        if synonym is None:
+            synonym = Synonym()
+            created += 1
+        elif not update:
+            continue
+        synonym.term = row["term"]
+        synonym.equivalents = _split(row["equivalents"])
+        synonym.kind = row["kind"]
+        synonym.note = row["note"]
+        synonym.full_clean(validate_unique=False, validate_constraints=False)
+        synonym.save()
+    result.total["synonyms"] = len(rows)
+    result.created["synonyms"] = created
+    transaction.on_commit(synonyms.changed)
     return result

@@ -18,7 +18,10 @@ def describe_search(filterset: InnovationFilter, count: int) -> str:
     """For example: 42 innovations matching ‘asthma’ in Respiratory, proven, adopted in North West."""
     if not hasattr(filterset.form, "cleaned_data"):
         filterset.is_valid()
-    noun = "innovation" if count == 1 else "innovations"
+    if filterset.search and not filterset.narrowed:  # a search of programmes too
+        noun = "innovation or programme" if count == 1 else "innovations and programmes"
+    else:
+        noun = "innovation" if count == 1 else "innovations"
     parts = [f"{count:,} {noun}"]
     if q := filterset.form.cleaned_data.get("q"):
         parts[0] += f" matching ‘{q}’"

@@ -1,18 +1,18 @@
 """The catalogue's triggers, rendered from the Python constants they repeat.
 
-PostgreSQL keeps three derived things current on every write path (the admin, imports, bulk
-updates, COPY): each innovation's weighted search vector, the catalogue's word list behind "Did you
-mean", and each innovation's count of adopting ICBs. Their functions are built here from
-SEARCH_CONFIG, the word rule and ADOPTED. Migrations install the SQL this module renders, written
-out (migration 0007); innovations/tests/test_triggers.py fails if the functions in the database
-drift from it. Then add a migration whose RunSQL holds what `functions_sql()` prints now:
+PostgreSQL keeps two derived things current on every write path (the admin, imports, bulk
+updates, COPY): each innovation's weighted search vector (its text read by search_text, see
+hinportal/lib/search/sql.py, which also collects the catalogue's words) and each innovation's count
+of adopting ICBs. Their functions are built here from SEARCH_CONFIG and ADOPTED. Migrations install
+the SQL this module renders, written out (migration 0008); innovations/tests/test_triggers.py fails
+if the functions in the database drift from it. Then add a migration whose RunSQL holds what
+`functions_sql()` prints now:
 `manage.py shell -c "from innovations.triggers import functions_sql; print(functions_sql())"`.
 """
 
-from hinportal.lib.query import SEARCH_CONFIG
+from hinportal.lib.search.parse import SEARCH_CONFIG
 
 from .choices import ADOPTED
-from .search import WORD_MAX_LENGTH, WORD_MIN_LENGTH
 
 
 def _quoted(values) -> str:
@@ -21,9 +21,6 @@ def _quoted(values) -> str:
 
 # Function name: its body (pg_proc.prosrc), each rendered from the constants above.
 def bodies() -> dict[str, str]:
-    words = f"""
-    WHERE length(w) BETWEEN {WORD_MIN_LENGTH} AND {WORD_MAX_LENGTH}
-    ON CONFLICT DO NOTHING;"""
     return {
         "innovations_search_vector": f"""
 DECLARE
@@ -32,32 +29,15 @@ BEGIN
     SELECT string_agg(g.kind || g.number, ' ') INTO codes
     FROM innovations_niceguidance g WHERE g.innovation_id = NEW.id;
     NEW.search_vector :=
-        setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(NEW.name, '')), 'A') ||
-        setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(NEW.summary, '')), 'B') ||
-        setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(NEW.description, '')), 'C') ||
+        setweight(to_tsvector('{SEARCH_CONFIG}', search_text(NEW.name)), 'A') ||
+        setweight(to_tsvector('{SEARCH_CONFIG}', search_text(NEW.summary)), 'B') ||
+        setweight(to_tsvector('{SEARCH_CONFIG}', search_text(NEW.description)), 'C') ||
         setweight(to_tsvector('{SEARCH_CONFIG}', translate(concat_ws(' ',
             NEW.category, NEW.stage, NEW.organisation, codes,
             array_to_string(NEW.clinical_areas, ' '),
             array_to_string(NEW.care_settings, ' '),
             array_to_string(NEW.core20plus5, ' ')), '-', ' ')), 'D');
     RETURN NEW;
-END """,
-        "innovations_collect_words": f"""
-BEGIN
-    INSERT INTO innovations_searchword (word)
-    SELECT DISTINCT w
-    FROM new_rows r,
-         regexp_split_to_table(lower(concat_ws(' ', r.name, r.summary, r.description)), '[^[:alpha:]]+') AS w{words}
-    RETURN NULL;
-END """,
-        "innovations_collect_row_words": f"""
-BEGIN
-    INSERT INTO innovations_searchword (word)
-    SELECT DISTINCT w
-    FROM regexp_split_to_table(
-        lower(concat_ws(' ', NEW.name, NEW.summary, NEW.description)), '[^[:alpha:]]+'
-    ) AS w{words}
-    RETURN NULL;
 END """,
         "innovations_recount_adoptions": f"""
 DECLARE

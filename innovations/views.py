@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from hinportal.lib.access import can_preview, lead_icb_id
 from hinportal.lib.listing import list_page, query_string
+from hinportal.lib.search.ranking import ArrayPosition
 from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
 from networks.hexmap import icb_map
@@ -23,7 +24,7 @@ from .choices import ADOPTED, ClinicalArea
 from .filters import InnovationFilter, Sort
 from .forms import ProvenElsewhereFilterForm
 from .models import Adoption, Innovation, Programme
-from .search import did_you_mean
+from .search import innovation_source
 from .summary import describe_search
 from .workspace import proven_elsewhere_page
 
@@ -66,12 +67,14 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
         order=Sort.ORDER[filterset.sort_order],
         per_page=PAGE_SIZE,
         rows=lambda page: page.select_related("lead_network").with_proven(),
+        ranked=filterset.sort_order == Sort.RELEVANCE,
     )
-    found = listing["count"]
-    suggestion = did_you_mean(filterset.form.cleaned_data["q"]) if filterset.search_query and not found else None
+    search = filterset.search
+    suggestion = search.suggestion if search else None
     context = {
         **listing,
-        "sentence": describe_search(filterset, found),
+        "sentence": describe_search(filterset, listing["count"]),
+        "search": search,
         "suggestion": suggestion,
         "suggestion_query": query_string(request, q=suggestion) if suggestion else "",
         "icb_total": IntegratedCareBoard.objects.current().count(),
@@ -81,9 +84,14 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _export_rows(filterset: InnovationFilter, request: HttpRequest) -> Iterator[dict]:
+    queryset = filterset.qs.order_by(*Sort.ORDER[filterset.sort_order])
+    if filterset.search and filterset.sort_order == Sort.RELEVANCE:
+        # The ranked records in the order the pages show them, then any others that matched.
+        unsearched = filterset.filter_queryset_except(filterset.queryset, "q", "sort")
+        ranked = filterset.search.ranked_ids(innovation_source(unsearched))
+        queryset = queryset.order_by(ArrayPosition(ranked), *Sort.ORDER[Sort.MOST_ADOPTED])
     queryset = (
-        filterset.qs.order_by(*Sort.ORDER[filterset.sort_order])
-        .with_proven()
+        queryset.with_proven()
         .annotate(
             nice_codes=StringAgg(Concat("nice_guidance__kind", "nice_guidance__number"), "; ", distinct=True),
         )

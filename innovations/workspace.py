@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import json
+from dataclasses import replace
 
 import openpyxl
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +24,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from hinportal.lib.access import is_national_admin, is_network_staff, lead_icb_id
 from hinportal.lib.db import violated_constraint
-from hinportal.lib.listing import nearest_page, query_string
+from hinportal.lib.listing import nearest_page, query_string, ranked_page
+from hinportal.lib.search.ranking import Search
 from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
@@ -31,6 +34,7 @@ from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
 from .choices import ADOPTED, AdoptionStatus
 from .forms import LocalInnovationForm, ProvenElsewhereFilterForm, ShortlistAddForm, ShortlistForm, ShortlistNoteForm
 from .models import ONE_OPEN_SUBMISSION, Adoption, Innovation, Shortlist
+from .search import innovation_source
 
 PAGE_SIZE = 20
 
@@ -72,22 +76,33 @@ def why_listed(innovation: Innovation) -> str:
 
 
 def proven_elsewhere_page(request: HttpRequest, icb: IntegratedCareBoard, form: ProvenElsewhereFilterForm) -> dict:
-    """One page of the ICB's gap list, ranked, each row saying why it is listed."""
-    filters = form.cleaned_data if form.is_valid() else {}
+    """One page of the ICB's gap list, each row saying why it is listed: ranked by reach, or, when
+    the lead searches it, by the portal's one ranking (each row then also says why it matched)."""
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    text = filters.pop("q", "")
     key = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()
     ids = proven_elsewhere_ids(icb, filters, key)
-    page = nearest_page(Paginator(ids, PAGE_SIZE), request.GET.get("page"))
-    rows = {
-        row.pk: row
-        for row in Innovation.objects.proven_elsewhere(icb)
-        .filter(pk__in=list(page.object_list))
-        .select_related("lead_network")
-        .prefetch_related("nice_guidance")
-    }
-    ordered = [rows[pk] for pk in page.object_list if pk in rows]
+
+    def rows(queryset: QuerySet) -> QuerySet:
+        return (
+            Innovation.objects.proven_elsewhere(icb)
+            .filter(pk__in=queryset.values("pk"))
+            .select_related("lead_network")
+            .prefetch_related("nice_guidance")
+        )
+
+    found = Search(text) if text else None
+    if found:
+        source = replace(innovation_source(Innovation.objects.filter(pk__in=ids)), among=tuple(ids))
+        page = ranked_page(request, found, [source], per_page=PAGE_SIZE, rows={Innovation: rows})
+        ordered = list(page.object_list)
+    else:
+        page = nearest_page(Paginator(ids, PAGE_SIZE), request.GET.get("page"))
+        fetched = {row.pk: row for row in rows(Innovation.objects.filter(pk__in=list(page.object_list)))}
+        ordered = [fetched[pk] for pk in page.object_list if pk in fetched]
     for row in ordered:
         row.why = why_listed(row)
-    return {"gap_page": page, "gaps": ordered, "gap_total": len(ids)}
+    return {"gap_page": page, "gaps": ordered, "gap_total": page.paginator.count, "gap_search": found}
 
 
 @require_safe

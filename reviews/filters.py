@@ -4,9 +4,12 @@ from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
 from hinportal.lib.listing import ListingFilterSet, cached, group_counts
+from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
+from hinportal.lib.search.ranking import Source
 from networks.models import Network
 
 from .models import Kind, Publication
+from .search import publication_source
 
 
 def year_choices() -> list[tuple[str, str]]:
@@ -25,7 +28,8 @@ class PublicationFilter(ListingFilterSet):
     q = django_filters.CharFilter(
         label="Search publications",
         help_text="For example Hewitt, inequalities or a network's name.",
-        max_length=200,
+        max_length=MAX_QUERY_CHARS,
+        error_messages={"max_length": QUERY_TOO_LONG},
         method="filter_search",
     )
     kind = django_filters.MultipleChoiceFilter(label="Kind", choices=Kind.choices, widget=forms.CheckboxSelectMultiple)
@@ -55,6 +59,9 @@ class PublicationFilter(ListingFilterSet):
             return {str(k): v for k, v in group_counts(qs.annotate(year=ExtractYear("published_on")), "year").items()}
         links = Publication.networks.through.objects.filter(publication__in=qs.values("pk"))
         return group_counts(links, "network__slug")
+
+    def sources(self, queryset: QuerySet) -> list[Source]:
+        return [publication_source(queryset)]
 
     def filter_year(self, qs: QuerySet, name: str, value: list[str]) -> QuerySet:
         return qs.filter(published_on__year__in=[int(v) for v in value]) if value else qs

@@ -1,16 +1,16 @@
 import markdown
 import nh3
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Replace
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
 
 from hinportal.lib import fields
-from hinportal.lib.query import SEARCH_CONFIG
+from hinportal.lib.search.fields import SEARCH_CONFIG, SearchText
 from hinportal.lib.workflow import Workflow, WorkflowQuerySet
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Network
@@ -38,11 +38,6 @@ class Kind(models.TextChoices):
     GUIDANCE = "guidance", "Guidance"
     CASE_STUDY = "case-study", "Case study"
     NEWS = "news", "News"
-
-
-class PublicationQuerySet(WorkflowQuerySet):
-    def search(self, query) -> "PublicationQuerySet":
-        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
 
 class Publication(Workflow):
@@ -82,16 +77,11 @@ class Publication(Workflow):
     # > authors and kind (D).
     search_vector = models.GeneratedField(
         expression=(
-            SearchVector("title", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+            SearchVector(SearchText("title"), weight="A", config=SEARCH_CONFIG)
+            + SearchVector(SearchText("summary"), weight="B", config=SEARCH_CONFIG)
+            + SearchVector(SearchText("body"), weight="C", config=SEARCH_CONFIG)
             + SearchVector(
-                Replace(
-                    Concat("authors", Value(" "), "kind", output_field=models.TextField()),
-                    Value("-"),
-                    Value(" "),
-                    output_field=models.TextField(),
-                ),
+                SearchText(Concat("authors", Value(" "), "kind", output_field=models.TextField())),
                 weight="D",
                 config=SEARCH_CONFIG,
             )
@@ -100,7 +90,7 @@ class Publication(Workflow):
         db_persist=True,
     )
 
-    objects = PublicationQuerySet.as_manager()
+    objects = WorkflowQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector"])
     owner_path = "network"
 

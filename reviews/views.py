@@ -19,8 +19,8 @@ HOME = ("Home", "/")
 def publication_list(request: HttpRequest) -> HttpResponse:
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.published())
     valid = filterset.is_valid()
-    order = ["-rank", "-published_on"] if filterset.search_query else ["-published_on", "title"]
-    context = {**list_page(request, filterset, order=order, per_page=PAGE_SIZE), "breadcrumbs": [HOME]}
+    listing = list_page(request, filterset, order=["-published_on", "title"], per_page=PAGE_SIZE, ranked=True)
+    context = {**listing, "search": filterset.search, "breadcrumbs": [HOME]}
     return render(request, "reviews/publication_list.html", context, status=200 if valid else 400)
 
 

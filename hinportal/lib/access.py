@@ -2,7 +2,8 @@
 
 Every model that staff edit names the path from a row to the network that owns it in
 `owner_path` (for example `"icb__network"` on an adoption): that is the one place its access
-rule lives. National administrators see and change everything; network editors and publishers
+rule lives. A model whose rows every network shares (the search's synonyms) says `SHARED`: any
+network's staff may change them. National administrators see and change everything; network editors and publishers
 see and change what their own network owns; editors change only drafts and records in review,
 publishers also publish, unpublish and archive. ICS leads have no admin access.
 """
@@ -16,6 +17,8 @@ from django.http import HttpRequest
 
 # Whoever is asking: a signed-in account or an anonymous visitor.
 Person = AbstractBaseUser | AnonymousUser
+# The owner_path of records that belong to every network alike.
+SHARED = "(every network)"
 
 NATIONAL_ADMIN = "National administrator"
 EDITOR = "Network editor"
@@ -26,6 +29,7 @@ ICS_LEAD = "ICS lead"
 EDITED = {
     "innovations": ["innovation", "evidenceitem", "niceguidance", "adoption", "programme"],
     "reviews": ["publication", "recommendation"],
+    "hinportal": ["synonym"],
 }
 VIEWED = {"networks": ["network", "integratedcareboard"]}
 PUBLISH = ["publish_innovation", "publish_programme", "publish_publication"]
@@ -50,7 +54,7 @@ def ensure_roles(**kwargs: Any) -> None:
     editing = grants(EDITED, ["add", "change", "delete", "view"]) + grants(VIEWED, ["view"])
     publishing = list(Permission.objects.filter(codename__in=PUBLISH))
     roles = {
-        NATIONAL_ADMIN: list(Permission.objects.filter(content_type__app_label__in=NATIONAL_APPS)),
+        NATIONAL_ADMIN: list({*Permission.objects.filter(content_type__app_label__in=NATIONAL_APPS), *editing}),
         EDITOR: editing,
         PUBLISHER: editing + publishing,
         ICS_LEAD: [],
@@ -116,6 +120,8 @@ def scope(queryset: models.QuerySet, user: Person) -> models.QuerySet:
     path = getattr(queryset.model, "owner_path", None)
     if network_id is None or path is None:
         return queryset.none()
+    if path == SHARED:
+        return queryset
     return queryset.filter(**{path: network_id})
 
 
@@ -132,8 +138,8 @@ def choosable(queryset: Any, user: Person) -> models.QuerySet:
 def owner_network_id(obj: models.Model) -> int | None:
     """The id of the network that owns a record, following its model's owner_path."""
     path = getattr(obj, "owner_path", None)
-    if path is None:
-        return None  # a record no network owns (memberships): national administrators keep it
+    if path is None or path == SHARED:
+        return None  # a record no network owns (memberships) or every network shares
     if path == "pk":
         return obj.pk
     target: Any = obj
@@ -146,6 +152,8 @@ def owner_network_id(obj: models.Model) -> int | None:
 
 def owns(user: Person, obj: models.Model) -> bool:
     network_id = staff_network_id(user)
+    if getattr(obj, "owner_path", None) == SHARED:
+        return network_id is not None
     return network_id is not None and owner_network_id(obj) == network_id
 
 

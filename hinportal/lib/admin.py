@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import can_change, choosable, is_national_admin, owns, scope, staff_network_id
+from .access import SHARED, can_change, choosable, is_national_admin, owns, scope, staff_network_id
 from .versioning import VersionCheckedForm, Versioned
 
 EXACT_COUNT_UP_TO = 10_000
@@ -136,7 +136,8 @@ class ScopedModelAdmin(admin.ModelAdmin):
         would stand after the save (so no save can move a record out of the person's reach)."""
         owner_field = getattr(obj, "owner_path", "")
         network_id = staff_network_id(request.user)
-        if network_id and "__" not in owner_field and owner_field != "pk" and not getattr(obj, f"{owner_field}_id"):
+        own_field = owner_field and "__" not in owner_field and owner_field not in ("pk", SHARED)
+        if network_id and own_field and not getattr(obj, f"{owner_field}_id"):
             setattr(obj, f"{owner_field}_id", network_id)  # a new record belongs to its author's network
         if change:
             current = type(obj)._default_manager.get(pk=obj.pk)

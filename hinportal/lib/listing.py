@@ -2,19 +2,19 @@
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import CombinedSearchQuery, SearchQuery
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from .query import build_query, highlighted_text
+from .search.highlight import highlighted_text
+from .search.ranking import Hit, Search, Source
 
 COUNT_CACHE_SECONDS = 300
 T = TypeVar("T")
@@ -66,27 +66,37 @@ def query_string(request: HttpRequest, **changes: str) -> str:
 
 
 class ListingFilterSet(django_filters.FilterSet):
-    """The machine behind every searchable listing: a search box (`q`, read once per request), a
-    count beside every option of every facet (with every filter applied but the facet's own), and
-    a result count, the counts cached in the shared cache. Subclasses declare their filters, list
-    their FACETS, name their cache and count one facet over a queryset in `count_facet`."""
+    """The machine behind every searchable listing: a search box (`q`, read once per request into a
+    Search), a count beside every option of every facet (with every filter applied but the facet's
+    own), and a result count, the counts cached in the shared cache. Subclasses declare their
+    filters, list their FACETS, name their cache, count one facet over a queryset in `count_facet`,
+    and say where a search looks in `sources` (ranking.py ranks them together)."""
 
     FACETS: list[str] = []
     cache_name = ""
 
     @cached_property
-    def search_query(self) -> SearchQuery | CombinedSearchQuery | None:
+    def search(self) -> Search | None:
         self.is_valid()
-        return build_query(self.form.cleaned_data.get("q") or "")
+        text = self.form.cleaned_data.get("q") or ""
+        search = Search(text) if text.strip() else None
+        return search if search else None
 
     def filter_search(self, qs: Any, name: str, value: str) -> QuerySet:
-        return qs.search(self.search_query) if self.search_query else qs
+        return qs.filter(self.search.matches(qs.model)) if self.search else qs
 
     def filter_queryset_except(self, queryset: QuerySet, *names: str) -> QuerySet:
         for name, value in self.form.cleaned_data.items():
             if name not in names:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    def sources(self, queryset: QuerySet) -> list[Source]:
+        """Where a search of this listing looks, given its filtered rows."""
+        raise NotImplementedError
+
+    def search_sources(self) -> list[Source]:
+        return self.sources(self.filter_queryset_except(self.queryset, "q", "sort"))
 
     def canonical(self, *without: str) -> str:
         """A stable key for the cleaned filters less the named ones, the same in every process."""
@@ -115,7 +125,78 @@ class ListingFilterSet(django_filters.FilterSet):
         }
 
     def result_count(self) -> int:
+        """How many records the listing holds: with a search, every source's matches."""
+        if search := self.search:
+            return cached(f"{self.cache_name}:found:{self.canonical()}", lambda: search.count(self.search_sources()))
         return cached(f"{self.cache_name}:count:{self.canonical()}", self.qs.count)
+
+
+class _RankedRows(Sequence):
+    """One page of ranked rows standing in for all of them, so that a Paginator can page it."""
+
+    def __init__(self, rows: list, total: int, offset: int) -> None:
+        self.rows, self.total, self.offset = rows, total, offset
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            return self.rows[max((key.start or 0) - self.offset, 0) : (key.stop or self.total) - self.offset]
+        return self.rows[key - self.offset]
+
+
+def ranked_page(
+    request: HttpRequest,
+    search: Search,
+    sources: list[Source],
+    *,
+    per_page: int,
+    rows: dict[type[Model], Callable[[QuerySet], QuerySet]] | None = None,
+) -> Page:
+    """One page of a search's ranked results across its sources, each row with its hit (grade,
+    similarity), why it was found (`reasons`) and its summary with the matching words marked."""
+    try:
+        number = max(int(request.GET.get("page") or 1), 1)
+    except (TypeError, ValueError):
+        number = 1
+    hits, total = search.rank(sources, offset=(number - 1) * per_page, limit=per_page)
+    if not hits and number > 1:  # past the end: the last page, as for any listing
+        _, total = search.rank(sources, offset=0, limit=1)
+        number = max((total + per_page - 1) // per_page, 1)
+        hits, total = search.rank(sources, offset=(number - 1) * per_page, limit=per_page)
+    items = fetch_hits(search, sources, hits, rows or {})
+    paginator = Paginator(_RankedRows(items, total, (number - 1) * per_page), per_page)
+    return paginator.page(number)
+
+
+def fetch_hits(
+    search: Search,
+    sources: list[Source],
+    hits: list[Hit],
+    rows: dict[type[Model], Callable[[QuerySet], QuerySet]],
+) -> list[Any]:
+    """The records behind a page of hits, in order: one query per kind of record, one more for highlights."""
+    found: dict[tuple[str, int], Any] = {}
+    for source in sources:
+        pks = [hit.pk for hit in hits if hit.kind == source.kind]
+        if not pks:
+            continue
+        queryset = rows.get(source.model, lambda qs: qs)(source.model._default_manager.filter(pk__in=pks))
+        records = {record.pk: record for record in search.with_reasons(queryset, source.vector)}
+        marked = highlighted_text(source.model, "summary", pks, search.terms)
+        for pk, record in records.items():
+            record.kind = source.model._meta.model_name
+            record.highlighted_summary = marked.get(pk)
+            found[(source.kind, pk)] = record
+    items = []
+    for hit in hits:
+        record = found.get((hit.kind, hit.pk))
+        if record is not None:
+            record.hit = hit
+            record.reasons = search.reasons(record, hit)
+            items.append(record)
+    return items
 
 
 def list_page(
@@ -125,26 +206,33 @@ def list_page(
     order: list[str],
     per_page: int,
     rows: Callable[[Any], QuerySet] = lambda page: page,
-    highlight: str = "summary",
+    ranked: bool = False,
 ) -> dict:
     """One page of a filtered listing, ready for its template: the facets labelled with their
-    counts, the page's rows (each with its highlighted text when searched), the page range."""
+    counts, the page's rows (ranked by relevance when `ranked`, each then saying why it was found,
+    its summary marked), the page range."""
     base = filterset.queryset
     label_with_counts(filterset.form, filterset.facet_counts(base))
-    paginator = CountedPaginator(filterset.qs.order_by(*order), per_page, count=filterset.result_count())
-    page = nearest_page(paginator, request.GET.get("page"))
-    items: list[Any] = list(rows(page.object_list))
-    query = filterset.search_query
-    highlights = highlighted_text(base.model, highlight, [item.pk for item in items], query) if query and items else {}
-    for item in items:
-        item.highlighted_summary = highlights.get(item.pk)
+    count = filterset.result_count()
+    search = filterset.search
+    if ranked and search:
+        page = ranked_page(request, search, filterset.search_sources(), per_page=per_page, rows={base.model: rows})
+        items: list[Any] = list(page.object_list)
+    else:
+        paginator = CountedPaginator(filterset.qs.order_by(*order), per_page, count=count)
+        page = nearest_page(paginator, request.GET.get("page"))
+        items = list(rows(page.object_list))
+        marked = highlighted_text(base.model, "summary", [i.pk for i in items], search.terms) if search else {}
+        for item in items:
+            item.highlighted_summary = marked.get(item.pk)
     return {
         "filter": filterset,
         "page": page,
         "rows": items,
-        "count": paginator.count,
+        "count": count,
+        "ranked_count": page.paginator.count,
         "query_string": query_string(request),
-        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
     }
 
 

@@ -111,6 +111,7 @@ def run_import(job: ImportJob) -> None:
         job.state, job.counts, job.content, job.finished_at = State.DONE, plan.counts(), b"", timezone.now()
         job.save()
         logger.info("Imported %s: %s", job.file_name, job.counts)
+        queue_embeddings_refresh()  # the imported records' text is new to the search
 
 
 def _job(job_id: str) -> ImportJob | None:
@@ -130,3 +131,19 @@ def check_import(job_id: str) -> None:
 def import_rows(job_id: str) -> None:
     if job := _job(job_id):
         run_import(job)
+
+
+@task()
+def refresh_embeddings() -> None:
+    from .search.semantic import refresh_embeddings as refresh
+
+    logger.info("Embeddings refreshed: %s", refresh())
+
+
+def queue_embeddings_refresh() -> None:
+    """Queue a refresh of the embeddings, unless one is already waiting for a worker."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.ready().filter(task_path=refresh_embeddings.module_path)
+    if not waiting.exists():
+        refresh_embeddings.enqueue()

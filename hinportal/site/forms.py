@@ -1,14 +1,16 @@
 from django import forms
 
+from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search HIN Portal",
-        help_text="Innovations, programmes, publications, networks and integrated care systems. "
-        "For example asthma, Hewitt or an ODS code such as QOP.",
-        max_length=200,
+        help_text="Innovations, programmes, publications, networks and integrated care systems, in your own "
+        "words: for example enlarged prostate, AF, cut A&E attendances, Hewitt, or an ODS code such as QOP.",
+        max_length=MAX_QUERY_CHARS,
         required=False,
-        error_messages={"max_length": "Search for 200 characters or fewer (you entered %(show_value)d)."},
+        error_messages={"max_length": QUERY_TOO_LONG},
     )
 
     def clean_q(self) -> str:

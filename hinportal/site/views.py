@@ -1,18 +1,21 @@
-from django.db.models import Q
+import hashlib
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from innovations.filters import InnovationFilter, Sort
+from hinportal.lib.listing import cached, query_string, ranked_page
+from hinportal.lib.search.ranking import Search, Source
 from innovations.models import Innovation, Programme
+from innovations.search import innovation_source, programme_source
 from networks.models import IntegratedCareBoard, Network
-from reviews.filters import PublicationFilter
 from reviews.models import Publication
+from reviews.search import publication_source
 
 from .forms import SearchForm
 
-TOP = 5
+PER_PAGE = 10
 
 
 @require_safe
@@ -24,9 +27,16 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+def _counted(found: Search, source: Source) -> int:
+    key = hashlib.sha256(f"{source.kind}\n{found.text}".encode()).hexdigest()
+    return cached(f"site-search:{key}", lambda: found.count([source]))
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """One query over every kind of record, grouped by kind with counts, each linking to its full listing."""
+    """One query over every kind of record: innovations, programmes and publications ranked together
+    (hinportal/lib/search), with a count of each linking to its full listing; networks and
+    integrated care systems by name or code."""
     form = SearchForm(request.GET)
     context = {"form": form, "breadcrumbs": [("Home", "/")]}
     if not form.is_valid():
@@ -34,20 +44,32 @@ def search(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"]
     if not query:
         return render(request, "search.html", context)
-
-    innovations = InnovationFilter({"q": query}, queryset=Innovation.objects.published())
-    innovations.is_valid()
-    publications = PublicationFilter({"q": query}, queryset=Publication.objects.published())
-    publications.is_valid()
-    programme_match = Q(name__icontains=query) | Q(short_name__icontains=query) | Q(summary__icontains=query)
+    found = Search(query)
+    innovations = innovation_source(Innovation.objects.published())
+    programmes = programme_source(Programme.objects.published())
+    publications = publication_source(Publication.objects.published())
+    page = ranked_page(
+        request,
+        found,
+        [innovations, programmes, publications],
+        per_page=PER_PAGE,
+        rows={Innovation: lambda rows: rows.select_related("lead_network").with_proven()},
+    )
+    suggestion = found.suggestion
     context.update(
         {
             "query": query,
-            "innovation_count": innovations.result_count(),
-            "innovations": innovations.qs.order_by(*Sort.ORDER[Sort.RELEVANCE])[:TOP],
-            "publication_count": publications.result_count(),
-            "publications": publications.qs.order_by("-rank", "-published_on")[:TOP],
-            "programmes": list(Programme.objects.published().filter(programme_match)),
+            "search": found,
+            "page": page,
+            "results": page.object_list,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "query_string": query_string(request),
+            "suggestion": suggestion,
+            "suggestion_query": query_string(request, q=suggestion) if suggestion else "",
+            "innovation_count": _counted(found, innovations),
+            "programme_count": _counted(found, programmes),
+            "publication_count": _counted(found, publications),
+            "icb_total": IntegratedCareBoard.objects.current().count(),
             "networks": list(Network.objects.search(query)),
             "icbs": list(IntegratedCareBoard.objects.current().search(query).select_related("network", "region")),
         }

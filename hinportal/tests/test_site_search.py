@@ -15,18 +15,27 @@ def everything(world) -> None:
     return world
 
 
-def test_one_query_searches_every_kind_grouped_with_counts(client, everything, django_assert_num_queries):
-    for n in range(7):
-        make_innovation(name=f"Asthma helper {n}")
-    # innovation count and top five, publication count and top five, programmes, networks, ICSs
-    with django_assert_num_queries(7):
+def test_one_query_ranks_every_kind_together_with_counts(client, everything, django_assert_num_queries):
+    for n in range(12):
+        make_innovation(name=f"Asthma helper {n}", summary="Help at home.")
+    # The synonyms, the vocabulary, the vectors (when they changed, then all: once per process),
+    # the ranked page, the rows and highlights of the innovations and programmes on it, the count
+    # of each kind (3), the ICB total, networks, ICSs.
+    with django_assert_num_queries(15):
         response = client.get("/search/", {"q": "asthma"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<a class="nhsuk-contents-list__link" href="#innovations">Innovations (9)</a>' in html
-    assert 'href="/innovations/?q=asthma">See all 9 innovations matching ‘asthma’</a>' in html
-    assert "Asthma Biologics and FeNO testing" in html  # a programme
-    assert "Publications <span" in html
+    assert "15 results for ‘asthma’" in html
+    assert 'href="/innovations/?q=asthma">14 innovations</a>' in html
+    assert "1 programme " in html
+    assert 'href="/publications/?q=asthma">0 publications</a>' in html
+    # The programme and the innovations named for asthma come before the one that only mentions it.
+    titles = [h3.split("</a>")[0].split(">")[-1] for h3 in html.split('<h3 class="nhsuk-heading-s')[1:]]
+    assert len(titles) == 10
+    assert "Peak flow coach" not in titles
+    assert titles[0] == "Asthma Biologics and FeNO testing (TP3)"  # national programme: more trusted at equal match
+    page2 = client.get("/search/", {"q": "asthma", "page": "2"}).content.decode()
+    assert "Peak flow coach" in page2
 
 
 def test_it_finds_publications_networks_and_icss(client, everything):
@@ -36,7 +45,7 @@ def test_it_finds_publications_networks_and_icss(client, everything):
     assert "Our test network" in html
     html = client.get("/search/", {"q": "t03"}).content.decode()
     assert 'href="/ics/fellside/"' in html
-    assert 'href="#icss">Integrated care systems (1)</a>' in html
+    assert '<h2 id="icss">Integrated care systems <span class="nhsuk-u-font-weight-normal">(1)</span></h2>' in html
 
 
 def test_the_header_search_box_goes_here(client, db):
@@ -45,9 +54,9 @@ def test_the_header_search_box_goes_here(client, db):
 
 def test_it_says_when_nothing_matches(client, everything):
     html = client.get("/search/", {"q": "zzzz"}).content.decode()
-    assert "No innovation matches ‘zzzz’." in html
-    assert "No network matches ‘zzzz’." in html
-    assert "No integrated care system matches ‘zzzz’." in html
+    assert "Nothing matches ‘zzzz’. Try other words, or fewer of them." in html
+    assert "No network's name matches ‘zzzz’." in html
+    assert "No integrated care system's name matches ‘zzzz’." in html
 
 
 def test_an_empty_search_shows_the_form_without_querying(client, db, django_assert_num_queries):
@@ -60,7 +69,7 @@ def test_an_empty_search_shows_the_form_without_querying(client, db, django_asse
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("a" * 10_000, "Search for 200 characters or fewer (you entered 10000)."),
+        ("a" * 10_000, "Search for 2,000 characters or fewer (you entered 10000)."),
         ("asthma\x00", "Null characters are not allowed."),
     ],
 )

@@ -12,7 +12,7 @@ URL = "/innovations/"
         ({"network": "atlantis"}, "Select a valid choice. atlantis is not one of the available choices."),
         ({"icb": "nowhere"}, "Select a valid choice. That choice is not one of the available choices."),
         ({"sort": "random"}, "Select a valid choice. random is not one of the available choices."),
-        ({"q": "a" * 10_000}, "Ensure this value has at most 200 characters (it has 10000)."),
+        ({"q": "a" * 10_000}, "Search for 2,000 characters or fewer (you entered 10000)."),
         ({"q": "asthma\x00"}, "Null characters are not allowed."),
     ],
 )

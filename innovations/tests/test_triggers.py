@@ -3,7 +3,8 @@ innovations/triggers.py renders from the Python constants, and the paths not cov
 
 from django.db import connection
 
-from innovations.models import Innovation, NiceGuidance, SearchWord
+from hinportal.models import SearchWord
+from innovations.models import Innovation, NiceGuidance
 from innovations.tests.factories import make_guidance, make_innovation
 from innovations.triggers import bodies
 

@@ -52,7 +52,7 @@ def test_bad_input_gets_a_clear_message_and_a_400(client, db):
     for params, message in [
         ({"kind": "poem"}, "poem is not one of the available choices"),
         ({"year": "1066"}, "1066 is not one of the available choices"),
-        ({"q": "x" * 5000}, "at most 200 characters"),
+        ({"q": "x" * 5000}, "Search for 2,000 characters or fewer (you entered 5000)."),
         ({"q": "\x00"}, "Null characters are not allowed."),
     ]:
         response = client.get(URL, params)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from innovations.services import load_catalogue
+from innovations.services import load_catalogue, load_synonyms
 from networks.services import load_reference_data
 from reviews.services import load_publications
 
@@ -8,7 +8,8 @@ from reviews.services import load_publications
 class Command(BaseCommand):
     help = (
         "Load the reference data: NHS England regions, the 15 networks, the 42 ICBs, the national "
-        "programmes, the innovations they and NICE support, and the policy publications. Safe to run again."
+        "programmes, the innovations they and NICE support, the policy publications and the search's synonyms. "
+        "Safe to run again."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,4 +23,5 @@ class Command(BaseCommand):
         networks = load_reference_data(update=update)
         catalogue = load_catalogue(update=update)
         publications = load_publications(update=update)
-        self.stdout.write(f"Reference data loaded. {networks}; {catalogue}; {publications}")
+        synonyms = load_synonyms(update=update)
+        self.stdout.write(f"Reference data loaded. {networks}; {catalogue}; {publications}; {synonyms}")

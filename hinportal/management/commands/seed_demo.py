@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hinportal.lib.search import semantic
 from innovations.demo import seed_demo
 from innovations.models import Innovation
 from networks.models import IntegratedCareBoard
@@ -36,3 +37,7 @@ class Command(BaseCommand):
             f"Demonstration data: {result}, {case_studies} case studies (seed {seed}) "
             f"in {time.monotonic() - started:.1f}s."
         )
+        # The search's embeddings of the new records (and of any other whose text changed).
+        started = time.monotonic()
+        embedded = semantic.refresh_embeddings()
+        self.stdout.write(f"Embeddings: {embedded} in {time.monotonic() - started:.1f}s.")
