@@ -7,7 +7,7 @@ BIND := 127.0.0.1:8000
 VENDOR := .local/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test install db setup stop lint clean bench bench-run
+.PHONY: run test install db setup stop lint clean bench bench-run relevance
 
 # The task worker runs beside the web server and stops with it (Ctrl-C stops both; so does `make stop`).
 run: setup
@@ -33,6 +33,10 @@ lint: install
 	SECRET_KEY=lint ALLOWED_HOSTS=localhost DATABASE_URL=postgres://lint@/lint $(VENV)/bin/mypy
 	@echo "django-upgrade --target-version 5.2 (every Python file)"
 	@$(VENV)/bin/django-upgrade --target-version 5.2 $(PY_FILES)
+
+# The relevance set (innovations/data/relevance.csv) against the portal's database, query by query.
+relevance: setup
+	$(PY) manage.py relevance
 
 setup: db
 	$(PY) manage.py migrate --noinput
