@@ -50,12 +50,30 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    # numpy has no erf; Abramowitz and Stegun 7.1.26 is exact to 1.5e-7, below float32's precision.
-    a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    poly = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
-    return np.sign(x) * (1.0 - poly * np.exp(-a * a))
+def _gelu(h: np.ndarray) -> np.ndarray:
+    """The exact GELU, h * (1 + erf(h / sqrt 2)) / 2, computed in place where it can be. numpy has no
+    erf: Abramowitz and Stegun 7.1.26 is exact to 1.5e-7, below float32's precision."""
+    f32 = np.float32
+    u = h * f32(1 / math.sqrt(2.0))
+    sign = np.sign(u)
+    np.abs(u, out=u)
+    t = u * f32(0.3275911)
+    t += f32(1.0)
+    np.reciprocal(t, out=t)
+    poly = t * f32(1.061405429)
+    for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        poly += f32(coefficient)
+        poly *= t
+    np.square(u, out=u)
+    np.negative(u, out=u)
+    np.exp(u, out=u)
+    poly *= u  # 1 - erf(|h| / sqrt 2)
+    np.subtract(f32(1.0), poly, out=poly)
+    poly *= sign
+    poly += f32(1.0)
+    poly *= f32(0.5)
+    poly *= h
+    return poly
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
@@ -128,15 +146,18 @@ class Encoder:
         padding = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         head = DIMENSIONS // HEADS
         scale = np.float32(1 / math.sqrt(head))
+        # Tokens as rows of one matrix, so that each weight multiplies them in one BLAS call.
+        x = x.reshape(batch * length, DIMENSIONS)
         for p in self.layers:
             qkv = (x @ p["qkv"] + p["qkv_bias"]).reshape(batch, length, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
             scores = (qkv[0] @ qkv[1].transpose(0, 1, 3, 2)) * scale + padding
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(batch, length, DIMENSIONS)
+            context = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(batch * length, DIMENSIONS)
             x = _layer_norm(x + context @ p["out"] + p["out_bias"], p["norm1"], p["norm1_bias"])
-            hidden = x @ p["up"] + p["up_bias"]
-            hidden = 0.5 * hidden * (1.0 + _erf(hidden * np.float32(1 / math.sqrt(2.0))))  # exact GELU
-            x = _layer_norm(x + hidden @ p["down"] + p["down_bias"], p["norm2"], p["norm2_bias"])
+            hidden = x @ p["up"]
+            hidden += p["up_bias"]
+            x = _layer_norm(x + _gelu(hidden) @ p["down"] + p["down_bias"], p["norm2"], p["norm2_bias"])
+        x = x.reshape(batch, length, DIMENSIONS)
         pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)

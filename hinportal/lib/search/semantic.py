@@ -271,7 +271,7 @@ def refresh_embeddings(*, everything: bool = False) -> Refreshed:
             records = records.exclude(Exists(current))
         stale = list(records.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(stale), EMBED_BATCH):
-            _embed(searchable, stale[start : start + EMBED_BATCH], model, result)
+            _embed(searchable, stale[start : start + EMBED_BATCH], model, result, reuse=not everything)
         orphans = Embedding.objects.filter(kind=label).exclude(
             object_id__in=searchable.model._default_manager.values("pk")
         )
@@ -281,15 +281,18 @@ def refresh_embeddings(*, everything: bool = False) -> Refreshed:
     return result
 
 
-def _embed(searchable: Searchable, ids: list[int], model: Encoder, result: Refreshed) -> None:
+def _embed(searchable: Searchable, ids: list[int], model: Encoder, result: Refreshed, *, reuse: bool) -> None:
+    """Embed these records; with reuse, a text already embedded for another record is not run again."""
     rows = list(
         searchable.model._default_manager.filter(pk__in=ids)
         .annotate(_text=searchable.text, _hash=MD5(searchable.text))
         .values_list("pk", "_text", "_hash")
     )
     hashes = {text_hash for _, _, text_hash in rows}
-    known = dict(
-        Embedding.objects.filter(text_hash__in=hashes).order_by().values_list("text_hash", "vector").distinct()
+    known = (
+        dict(Embedding.objects.filter(text_hash__in=hashes).order_by().values_list("text_hash", "vector").distinct())
+        if reuse
+        else {}
     )
     texts = {text_hash: text for _, text, text_hash in rows if text_hash not in known}
     if texts:
