@@ -24,7 +24,9 @@ def test_an_ics_lead_searches_filters_and_opens_an_innovation(catalogue, page):
     page.get_by_label("Search innovations").fill("prostat")
     page.get_by_role("main").get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url("**/innovations/?q=prostat*")
-    assert "matching ‘prostat’" in page.get_by_role("heading", level=2, name="innovations matching").inner_text()
+    heading = page.get_by_role("heading", level=2, name="matching ‘prostat’").inner_text()
+    assert heading.endswith("innovations and programmes matching ‘prostat’")  # programmes are searched too
+    assert "Why it is here: matched prostat" in page.get_by_role("main").inner_text()
     assert page.locator("mark").count() > 0
     assert_accessible(page)
 

@@ -35,6 +35,13 @@ def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page)
 
     page.goto("/ics/harbourside/proven-elsewhere/")
     assert_accessible(page)
+    page.get_by_label("Search this list").fill("falls")  # the lead searches the gap list in their words
+    page.get_by_role("button", name="Apply", exact=True).click()
+    page.wait_for_url("**q=falls*")
+    assert page.get_by_text("Why it is here: matched falls").count() == 1
+    assert page.get_by_role("button", name="Sepsis alert").count() == 0
+    assert_accessible(page)
+    page.goto("/ics/harbourside/proven-elsewhere/")
     with page.expect_navigation():
         page.get_by_role("button", name="Falls prevention app").click()
     assert page.get_by_text("‘Falls prevention app’ added to ‘Board, March’.").count() == 1
