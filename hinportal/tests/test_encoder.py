@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hinportal.lib.search.encoder import MAX_TOKENS, Encoder, ModelUnavailable, packaged_model_directory
+from hinportal.lib.search.encoder import MAX_TOKENS, Encoder, ModelUnavailable, Pool, packaged_model_directory
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
 
@@ -47,3 +47,11 @@ def test_a_missing_or_altered_weights_file_is_refused(tmp_path):
     weights.write_bytes(bytes(data))
     with pytest.raises(ModelUnavailable):
         Encoder(tmp_path)
+
+
+def test_a_pool_of_processes_gives_the_same_vectors_in_the_same_order(encoder):
+    texts = [f"Text number {n}: {'asthma ' * (n % 7)}care" for n in range(40)]
+    with Pool(encoder, processes=2, from_texts=1) as pool:
+        pooled = pool.encode(texts)
+    assert pooled.shape == (40, 384)
+    assert np.allclose(pooled, encoder.encode(texts), atol=1e-5)

@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from hinportal.models import Embedding
 
-from .encoder import DIMENSIONS, Encoder, ModelUnavailable, packaged_model_directory
+from .encoder import DIMENSIONS, Encoder, ModelUnavailable, Pool, packaged_model_directory
 from .registry import Searchable, searchables
 
 logger = logging.getLogger("hinportal.search")
@@ -270,8 +270,9 @@ def refresh_embeddings(*, everything: bool = False) -> Refreshed:
             current = Embedding.objects.filter(kind=label, object_id=OuterRef("pk"), text_hash=OuterRef("_hash"))
             records = records.exclude(Exists(current))
         stale = list(records.order_by("pk").values_list("pk", flat=True))
-        for start in range(0, len(stale), EMBED_BATCH):
-            _embed(searchable, stale[start : start + EMBED_BATCH], model, result, reuse=not everything)
+        with Pool(model) as pool:
+            for start in range(0, len(stale), EMBED_BATCH):
+                _embed(searchable, stale[start : start + EMBED_BATCH], pool, result, reuse=not everything)
         orphans = Embedding.objects.filter(kind=label).exclude(
             object_id__in=searchable.model._default_manager.values("pk")
         )
@@ -281,7 +282,7 @@ def refresh_embeddings(*, everything: bool = False) -> Refreshed:
     return result
 
 
-def _embed(searchable: Searchable, ids: list[int], model: Encoder, result: Refreshed, *, reuse: bool) -> None:
+def _embed(searchable: Searchable, ids: list[int], model: Pool, result: Refreshed, *, reuse: bool) -> None:
     """Embed these records; with reuse, a text already embedded for another record is not run again."""
     rows = list(
         searchable.model._default_manager.filter(pk__in=ids)
