@@ -33,7 +33,11 @@ from .parse import SEARCH_CONFIG
 from .semantic import query_vector
 from .terms import HEADLINE, NEAR, PREFIX, SPELLING, SYNONYM, Alternative, Terms, prepare
 
-CAP = 2000
+# Candidates: the first CAP records matching every concept in the source's prior order (real
+# before demonstration, then most adopted); of a query of several concepts, also the first
+# CAP_PARTIAL matching each one; and the NEIGHBOURS nearest in meaning. Ranking reads only these,
+# so a common word costs the same as a rare one.
+CAP, CAP_PARTIAL = 500, 200
 NEIGHBOURS = 300
 RRF_K = 60
 # Cosine similarity of a record to the query (all-MiniLM-L6-v2): found on meaning alone from
@@ -159,9 +163,13 @@ class Search:
         if self.terms.excluded:
             base = base.exclude(**{source.vector: tsquery(self.terms.excluded_tsquery())})
         columns = self._columns(source)
+        concepts = self.terms.concepts
+        queries = [(self.terms.all_tsquery(), CAP)] if concepts else []
+        if len(concepts) > 1:
+            queries += [(concept.tsquery(), CAP_PARTIAL) for concept in concepts]
         parts = [
-            base.filter(**{source.vector: tsquery(concept.tsquery())}).order_by(*source.prior).values(**columns)[:CAP]
-            for concept in self.terms.concepts
+            base.filter(**{source.vector: tsquery(query)}).order_by(*source.prior).values(**columns)[:cap]
+            for query, cap in queries
         ]
         near = [pk for pk, _ in self.nearest(source.model, source.among)]
         if near:
@@ -243,7 +251,7 @@ class Search:
 
     def ranked_ids(self, source: Source) -> list[int]:
         """Every ranked record of one source, in order (exports list the ranked ones first)."""
-        hits, _ = self.rank([source], offset=0, limit=CAP * max(len(self.terms.concepts), 1) + NEIGHBOURS)
+        hits, _ = self.rank([source], offset=0, limit=CAP + CAP_PARTIAL * len(self.terms.concepts) + NEIGHBOURS)
         return [hit.pk for hit in hits]
 
     # Saying why --------------------------------------------------------------------------------

@@ -80,6 +80,9 @@ class Terms:
     def __bool__(self) -> bool:
         return bool(self.concepts)
 
+    def all_tsquery(self) -> str:
+        return " & ".join(f"({c.tsquery()})" for c in self.concepts)
+
     def any_tsquery(self) -> str:
         return " | ".join(f"({c.tsquery()})" for c in self.concepts)
 
