@@ -13,9 +13,9 @@ in meaning (semantic.py); a -minus term rules it out. Found records are ordered 
    alike in both share a place) and the semantic ranking (similarity to the query).
 4. Then the source's popularity (ICSs adopting), its title, its id: the order is total.
 
-A common word can match most of the catalogue; each concept's matches are capped at the CAP best
-by the source's prior order (real records first, then most adopted) before scoring, so ranking
-costs the same at a million rows as at ten thousand. Counts are exact all the same (`count`).
+A common word can match most of the catalogue; the candidates are capped (CAP, CAP_PARTIAL,
+NEIGHBOURS) by the source's prior order (real records first, then most adopted) before scoring, so
+ranking costs the same at a million rows as at ten thousand. Counts are exact all the same (`count`).
 """
 
 from dataclasses import dataclass, field
@@ -157,37 +157,39 @@ class Search:
         columns.update(trust=source.trust, pop=source.popularity, sorttitle=F(source.title))
         return columns
 
-    def _candidates(self, source: Source) -> list[QuerySet]:
-        """Each concept's best CAP matches by the source's prior, and the records near in meaning."""
+    def _candidates(self, source: Source) -> QuerySet:
+        """The source's candidates (the best matches by its prior order, and the records near in
+        meaning), each scored once: which concepts it matches, where, and its trust."""
         base = source.queryset
         if self.terms.excluded:
             base = base.exclude(**{source.vector: tsquery(self.terms.excluded_tsquery())})
-        columns = self._columns(source)
         concepts = self.terms.concepts
         queries = [(self.terms.all_tsquery(), CAP)] if concepts else []
         if len(concepts) > 1:
             queries += [(concept.tsquery(), CAP_PARTIAL) for concept in concepts]
-        parts = [
-            base.filter(**{source.vector: tsquery(query)}).order_by(*source.prior).values(**columns)[:cap]
-            for query, cap in queries
-        ]
         near = [pk for pk, _ in self.nearest(source.model, source.among)]
+        ids = [
+            base.filter(**{source.vector: tsquery(q)}).order_by(*source.prior).values("pk")[:cap] for q, cap in queries
+        ]
         if near:
-            parts.append(base.filter(pk__in=near).order_by().values(**columns))
-        return parts
+            ids.append(base.filter(pk__in=near).order_by().values("pk"))
+        if not ids:
+            return base.none().values(**self._columns(source))
+        # One set of ids (a UNION), then each record scored once, found by its primary key.
+        union = ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]
+        return source.model._default_manager.filter(pk__in=union).order_by().values(**self._columns(source))
 
     def rank(self, sources: list[Source], *, offset: int, limit: int) -> tuple[list[Hit], int]:
         """One page of the ranked results of every source together, and how many there are in all."""
         n = len(self.terms.concepts)
         selects, params = [], []
         for source in sources:
-            for part in self._candidates(source):
-                try:
-                    sql, part_params = part.query.sql_with_params()
-                except EmptyResultSet:  # a source with no rows at all (an ICS with no gaps)
-                    continue
-                selects.append(f"(SELECT %s::text AS kind, u.* FROM ({sql}) AS u)")  # noqa: S608 (Django's SQL, its params)
-                params += [source.kind, *part_params]
+            try:
+                sql, part_params = self._candidates(source).query.sql_with_params()
+            except EmptyResultSet:  # a source with no rows at all (an ICS with no gaps)
+                continue
+            selects.append(f"(SELECT %s::text AS kind, u.* FROM ({sql}) AS u)")  # noqa: S608 (Django's SQL, its params)
+            params += [source.kind, *part_params]
         if not selects:
             return [], 0
         matched = " + ".join(f"u.c{j}" for j in range(n)) or "0"

@@ -8,9 +8,11 @@ is in no record (diabetis: diabetes), and the last word as a prefix while it is 
 Records are ranked by how many concepts they match and where (ranking.py).
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 
 from .parse import APOSTROPHE, TOKEN_WORDS, Parsed, Term, parse, term
@@ -28,6 +30,8 @@ NEAR_FORM_MIN_STEM = 6
 NEAR_FORMS = 4
 # How alike (pg_trgm similarity) the catalogue's word must be to replace a typed one found nowhere.
 SPELLING_MIN_SIMILARITY = 0.4
+WORD_KEY = "search:word:"
+WORD_CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -138,9 +142,22 @@ def _concepts(parsed: Parsed, table: Table) -> list[Concept]:
 
 def _lookup(words: list[str]) -> dict[str, tuple[bool, list[str], str | None]]:
     """For each word: whether the catalogue has a word with its stem, the catalogue's near forms
-    of it, and the catalogue's most similar word. One query, whatever the number of words."""
+    of it, and the catalogue's most similar word. From the shared cache (for WORD_CACHE_SECONDS:
+    a word new to the catalogue is offered within that time), else one query for all the rest."""
     if not words:
         return {}
+    keys = {word: WORD_KEY + hashlib.sha256(word.encode()).hexdigest() for word in words}
+    cached = cache.get_many(list(keys.values()))
+    found = {word: tuple(cached[key]) for word, key in keys.items() if key in cached}
+    missing = [word for word in words if word not in found]
+    if missing:
+        looked_up = _look_up(missing)
+        cache.set_many({keys[word]: list(value) for word, value in looked_up.items()}, WORD_CACHE_SECONDS)
+        found.update(looked_up)
+    return found
+
+
+def _look_up(words: list[str]) -> dict[str, tuple[bool, list[str], str | None]]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
