@@ -89,4 +89,5 @@ bench-run:
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo --innovations 100000 --seed 7 --if-empty
+	$(PY) manage.py embed
 	$(PY) manage.py bench_catalogue --runs 20
