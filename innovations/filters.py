@@ -28,10 +28,11 @@ class Sort:
     ]
     ORDER = {
         # Relevance is the search's own order (hinportal/lib/search/ranking.py); without a search
-        # there is none, and the listing falls back to the most adopted first.
-        RELEVANCE: ["-adopted_icb_count", "name", "pk"],
+        # there is none, and the listing falls back to the most adopted first. Real records come
+        # before demonstration records but when sorted by date or name (index innovation_search_prior).
+        RELEVANCE: ["is_demo", "-adopted_icb_count", "name", "pk"],
         NEWEST: ["-published_at", "pk"],
-        MOST_ADOPTED: ["-adopted_icb_count", "name", "pk"],
+        MOST_ADOPTED: ["is_demo", "-adopted_icb_count", "name", "pk"],
         NAME: ["name", "pk"],
     }
 

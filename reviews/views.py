@@ -19,7 +19,9 @@ HOME = ("Home", "/")
 def publication_list(request: HttpRequest) -> HttpResponse:
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.published())
     valid = filterset.is_valid()
-    listing = list_page(request, filterset, order=["-published_on", "title"], per_page=PAGE_SIZE, ranked=True)
+    # Real publications first, then the generated case studies (each kind newest first).
+    order = ["is_demo", "-published_on", "title"]
+    listing = list_page(request, filterset, order=order, per_page=PAGE_SIZE, ranked=True)
     context = {**listing, "search": filterset.search, "breadcrumbs": [HOME]}
     return render(request, "reviews/publication_list.html", context, status=200 if valid else 400)
 

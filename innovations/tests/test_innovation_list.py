@@ -172,3 +172,11 @@ def test_it_links_the_same_query_as_csv_json_and_atom(client, db):
     assert 'href="/innovations/export.csv?q=asthma"' in html
     assert 'href="/innovations/export.json?q=asthma"' in html
     assert 'href="/innovations/feed/?q=asthma"' in html
+
+
+def test_real_records_come_before_demonstration_records_however_widely_adopted(client, world):
+    icbs = [world.icb, world.icb2, world.other_icb]
+    adopt_in(make_innovation(name="Generated favourite", is_demo=True), icbs)
+    make_innovation(name="Real but new")
+    assert names(client.get(URL)) == ["Real but new", "Generated favourite"]
+    assert names(client.get(URL, {"sort": "most-adopted"})) == ["Real but new", "Generated favourite"]
