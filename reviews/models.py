@@ -135,3 +135,21 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}" if self.number else self.title
+
+    def _programmes_by_timing(self) -> tuple[list, list]:
+        """The programmes linked to it that ran at or after its publication, and those that had
+        ended before it (from the prefetched programmes: no query of its own)."""
+        published = self.publication.published_on
+        answering, earlier = [], []
+        for programme in self.programmes.all():
+            (earlier if programme.ends_on and programme.ends_on < published else answering).append(programme)
+        return answering, earlier
+
+    @property
+    def answering_programmes(self) -> list:
+        return self._programmes_by_timing()[0]
+
+    @property
+    def earlier_programmes(self) -> list:
+        """Earlier work that the publication builds on: linked, but over before it appeared."""
+        return self._programmes_by_timing()[1]

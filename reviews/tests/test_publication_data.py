@@ -43,3 +43,18 @@ def test_loading_twice_changes_nothing(catalogue_data):
     before = snapshot()
     load_publications()
     assert snapshot() == before
+
+
+def test_the_hewitt_page_separates_what_answers_it_from_the_earlier_work_it_builds_on(client, catalogue_data):
+    load_publications()
+    html = client.get("/publications/hewitt-review/").content.decode()
+    answering_part, earlier_part = html.split("Earlier work that the review builds on")
+    answering_part = answering_part.split("Answered by")[1]
+    earlier_part = earlier_part.split("</ul>")[0]
+    hewitt = Publication.objects.get(slug="hewitt-review").published_on
+    for programme in Programme.objects.filter(scope=Scope.NATIONAL):
+        over_before = programme.ends_on is not None and programme.ends_on < hewitt
+        assert (programme.name in earlier_part) == over_before, programme.name
+        assert (f">{programme.name}</a>" in answering_part) == (not over_before), programme.name
+    assert "Programmes that had ended before April 2023." in earlier_part
+    assert "(programme, April 2018 to March 2020)" in earlier_part

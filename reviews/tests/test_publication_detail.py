@@ -28,7 +28,9 @@ def test_it_shows_the_body_recommendations_and_what_it_concerns(client, world, d
     assert "<li>import</li>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer">More</a>' in html
     assert "Answering innovation</a> (innovation)" in html
-    assert "Answering programme</a> (programme)" in html
+    # The factory's programme ended in March 2023, before this publication: earlier work, not an answer.
+    earlier = html.split("Earlier work that the")[1].split("</ul>")[0]
+    assert "Answering programme</a> (programme, April 2020 to March 2023)" in earlier
     assert "Nothing on the portal answers this recommendation yet." in html
     assert world.other_network.name in html and "Harbourside" in html and "Downland" in html
     assert "Hidden draft" not in html
