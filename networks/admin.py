@@ -3,7 +3,7 @@ from django.db import models
 
 from hinportal.lib.admin import ScopedModelAdmin
 
-from .models import IntegratedCareBoard, Membership, Network, Region
+from .models import HeadlineFigure, IntegratedCareBoard, Membership, Network, Region
 
 SOURCE_FIELDSET = (
     "Data source",
@@ -77,3 +77,19 @@ class MembershipAdmin(ScopedModelAdmin):
     list_select_related = ["user", "network", "icb"]
     search_fields = ["user__username", "user__email", "network__name", "icb__short_name"]
     autocomplete_fields = ["user", "network", "icb"]
+
+
+@admin.register(HeadlineFigure)
+class HeadlineFigureAdmin(ScopedModelAdmin):
+    """The networks' published impact figures: national administrators keep them (no owner_path,
+    so network staff see none)."""
+
+    list_display = ["figure", "period", "value", "network", "confidence"]
+    list_filter = ["confidence", "year", "network"]
+    list_select_related = ["network"]
+    search_fields = ["figure", "value", "period"]
+    readonly_fields = ["data_source"]
+    fieldsets = [
+        (None, {"fields": ["key", "network", "period", "year", "figure", "value", "source_url"]}),
+        SOURCE_FIELDSET,
+    ]

@@ -1,4 +1,5 @@
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Q
@@ -153,6 +154,38 @@ class IntegratedCareBoard(ReferenceFact):
     def is_current(self) -> bool:
         today = timezone.localdate()
         return self.valid_from <= today and (self.valid_to is None or self.valid_to >= today)
+
+
+class HeadlineFigure(ReferenceFact):
+    """A figure the networks published about their impact (patients benefiting, investment
+    leveraged, programmes, products), for one period, nationally or for one network, with the page
+    it was read on."""
+
+    key = models.SlugField(max_length=120, unique=True)
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="headline_figures",
+        help_text="Blank for the networks together.",
+    )
+    period = fields.CharField(max_length=30, help_text="As the source gives it, e.g. 2023-24 or 2018 to 2023.")
+    year = models.PositiveSmallIntegerField(help_text="The year the period ends, for ordering.")
+    figure = fields.CharField(max_length=200)
+    value = fields.CharField(max_length=200)
+    source_url = models.URLField("source", max_length=500)
+
+    class Meta:
+        ordering = ["-year", "period", "figure"]
+
+    def __str__(self) -> str:
+        return f"{self.figure}, {self.period}: {self.value}"
+
+    @property
+    def source_site(self) -> str:
+        """The source's website, e.g. digitalhealth.net, as a short link text."""
+        return urlsplit(self.source_url).netloc.removeprefix("www.")
 
 
 class Membership(models.Model):

@@ -6,7 +6,7 @@ from django.utils.text import slugify
 
 from hinportal.lib.datafiles import LoadResult, read_rows, upsert
 
-from .models import IntegratedCareBoard, Network, Region
+from .models import HeadlineFigure, IntegratedCareBoard, Network, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -66,4 +66,21 @@ def load_reference_data(*, update: bool = False) -> LoadResult:
     ]
     result.total["ICBs"] = len(icbs)
     result.created["ICBs"] = upsert(IntegratedCareBoard, icbs, key="ods_code", update=update)
+
+    figures = [
+        HeadlineFigure(
+            key=row["key"],
+            network_id=network_ids[row["network_code"]] if row["network_code"] else None,
+            period=row["period"],
+            year=int(row["year"]),
+            figure=row["figure"],
+            value=row["value"],
+            source_url=row["source_url"],
+            confidence=row["confidence"],
+            confidence_note=row["confidence_note"],
+        )
+        for row in read_rows("headline_figures.csv", data_dir=DATA_DIR)
+    ]
+    result.total["headline figures"] = len(figures)
+    result.created["headline figures"] = upsert(HeadlineFigure, figures, key="key", update=update)
     return result

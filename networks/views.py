@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from hinportal.lib.text import spreadsheet_row
 
-from .models import IntegratedCareBoard, Network, Region
+from .models import HeadlineFigure, IntegratedCareBoard, Network, Region
 
 HOME = ("Home", "/")
 RELATED_PUBLICATIONS = 10
@@ -26,7 +26,9 @@ def _icbs_crumb() -> tuple[str, str]:
 def network_list(request: HttpRequest) -> HttpResponse:
     icbs = IntegratedCareBoard.objects.select_related("region").order_by("short_name")
     networks = Network.objects.prefetch_related(Prefetch("icbs", queryset=icbs))
-    return render(request, "networks/network_list.html", {"networks": networks, "breadcrumbs": [HOME]})
+    figures = HeadlineFigure.objects.filter(network=None)
+    context = {"networks": networks, "figures": figures, "breadcrumbs": [HOME]}
+    return render(request, "networks/network_list.html", context)
 
 
 @require_safe
@@ -37,6 +39,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "network": network,
         "publications": network.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
         "icbs": icbs,
+        "figures": network.headline_figures.all(),
         "regions": sorted({icb.region.name for icb in icbs}),
         "breadcrumbs": [HOME, _networks_crumb()],
     }
@@ -84,6 +87,10 @@ OPEN_DATA = {
             "confidence",
             "confidence_note",
         ],
+    ),
+    "headline-figures": (
+        HeadlineFigure.objects.select_related("network").order_by("-year", "period", "figure"),
+        ["network__code", "period", "figure", "value", "source_url", "confidence", "confidence_note"],
     ),
 }
 

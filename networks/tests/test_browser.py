@@ -54,3 +54,16 @@ def test_the_accessibility_check_catches_a_violation(page):
     page.set_content('<html lang="en"><body><main><img src="chart.png"></main></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         assert_accessible(page)
+
+
+def test_the_impact_figures_pass_axe_and_reflow_at_320_pixels(transactional_db, page):
+    from networks.models import Network
+    from networks.services import load_reference_data
+
+    load_reference_data()
+    page.set_viewport_size({"width": 320, "height": 800})
+    for path in ("/networks/", Network.objects.get(code="HIN-SL").get_absolute_url()):
+        page.goto(path)
+        assert page.get_by_role("columnheader", name="As published").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        assert_accessible(page)

@@ -7,8 +7,8 @@ def test_it_shows_a_network_with_its_icbs_region_and_licence(client, world, djan
     Network.objects.filter(pk=network.pk).update(website="https://fenland.example.org")
     for name in ("Marshland", "Levels", "Washes"):
         make_icb(short_name=name, network=network, region=world.region)
-    # 1: the network, 2: its ICBs with their regions, 3: its publications
-    with django_assert_num_queries(3):
+    # 1: the network, 2: its ICBs with their regions, 3: its headline figures, 4: its publications
+    with django_assert_num_queries(4):
         response = client.get(f"/networks/{network.slug}/")
     assert response.status_code == 200
     html = response.content.decode()
