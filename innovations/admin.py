@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db import models
 
-from hinportal.lib.admin import WORKFLOW_ACTIONS, ScopedAdmin
+from hinportal.lib.admin import WORKFLOW_ACTIONS, ScopedAdmin, ScopedModelAdmin
 from hinportal.lib.exports import SpreadsheetExportMixin
 from hinportal.lib.imports_admin import ImportAdminMixin
 from hinportal.lib.versioning import VersionCheckedForm
 
-from .models import Adoption, EvidenceItem, Innovation, NiceGuidance, Programme
+from .models import Adoption, EvidenceItem, Innovation, InnovationFact, NiceGuidance, Programme
 from .resources import AdoptionResource, InnovationResource
 
 URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -105,3 +105,15 @@ class AdoptionAdmin(ImportAdminMixin, SpreadsheetExportMixin, ScopedAdmin):
     search_fields = ["innovation__name", "icb__short_name", "icb__ods_code"]
     autocomplete_fields = ["innovation", "icb", "programme"]
     public_choice_fields = ("innovation", "programme")
+
+
+@admin.register(InnovationFact)
+class InnovationFactAdmin(ScopedModelAdmin):
+    """Facts about real innovations from the reference data, with their sources: corrected here."""
+
+    list_display = ["innovation", "kind", "value", "year", "confidence"]
+    list_filter = ["kind", "confidence"]
+    list_select_related = ["innovation"]
+    search_fields = ["value", "innovation__name", "detail"]
+    autocomplete_fields = ["innovation"]
+    formfield_overrides = URL_HTTPS

@@ -18,7 +18,7 @@ from hinportal.lib.db import violated_constraint
 from hinportal.lib.search.fields import SEARCH_CONFIG, SearchText
 from hinportal.lib.versioning import Versioned
 from hinportal.lib.workflow import Status, Workflow, WorkflowQuerySet
-from networks.models import IntegratedCareBoard, Network
+from networks.models import Confidence, IntegratedCareBoard, Network
 
 from .choices import (
     ADOPTED,
@@ -253,6 +253,44 @@ class NiceGuidance(models.Model):
     def url(self) -> str:
         section = "advice" if self.kind == NiceGuidanceType.MIB else "guidance"
         return f"https://www.nice.org.uk/{section}/{self.code.lower()}"
+
+
+class InnovationFact(models.Model):
+    """A fact about a real innovation from the reference data (its innovator, a NICE reference, an
+    evaluation, its regulatory status...), with the page it was read on and how sure we are of it.
+    A recalled fact, read in no source, is shown as not yet confirmed wherever the public sees it."""
+
+    class Kind(models.TextChoices):
+        INNOVATOR = "innovator", "Innovator"
+        NICE_GUIDANCE = "nice-guidance", "NICE guidance"
+        EVIDENCE = "evidence", "Evidence"
+        REGULATORY_STATUS = "regulatory-status", "Regulatory status"
+        PRODUCTS = "products", "Products"
+        PROGRAMME = "programme", "National programme"
+        SCHEME = "scheme", "National support scheme"
+
+    key = models.SlugField(max_length=120, unique=True)
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="facts")
+    kind = fields.CharField(max_length=20, choices=Kind)
+    value = fields.CharField(max_length=300)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    detail = fields.CharField(max_length=300, blank=True)
+    source_url = models.URLField("source", max_length=500, blank=True)
+    confidence = fields.CharField(max_length=12, choices=Confidence, default=Confidence.PROBABLE)
+    confidence_note = fields.CharField(max_length=200, blank=True)
+
+    owner_path = "innovation__lead_network"
+    workflow_parent = "innovation"
+
+    class Meta:
+        ordering = ["kind", "-year", "key"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence == Confidence.VERIFIED
 
 
 class EvidenceItem(Versioned):

@@ -11,7 +11,7 @@ from hinportal.models import Synonym
 from networks.models import Network
 
 from .choices import Scope
-from .models import Innovation, NiceGuidance, Programme
+from .models import Innovation, InnovationFact, NiceGuidance, Programme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -104,6 +104,24 @@ def load_catalogue(*, update: bool = False) -> LoadResult:
         item.full_clean(exclude=["innovation"], validate_unique=False, validate_constraints=False)
     NiceGuidance.objects.bulk_create(guidance, ignore_conflicts=True)
     Programme.innovations.through.objects.bulk_create(links, ignore_conflicts=True)
+
+    slugs = dict(Innovation.objects.filter(is_demo=False).values_list("slug", "pk"))
+    facts = [
+        InnovationFact(
+            key=row["key"],
+            innovation_id=slugs[row["innovation"]],
+            kind=row["kind"],
+            value=row["value"],
+            year=int(row["year"]) if row["year"] else None,
+            detail=row["detail"],
+            source_url=row["source_url"],
+            confidence=row["confidence"],
+            confidence_note=row["confidence_note"],
+        )
+        for row in read_rows("innovation_facts.csv", data_dir=DATA_DIR)
+    ]
+    result.total["innovation facts"] = len(facts)
+    result.created["innovation facts"] = upsert(InnovationFact, facts, key="key", update=update)
     return result
 
 

@@ -23,7 +23,7 @@ from .adoption_stats import adopted_count, adoption_totals, chart_for, map_by_re
 from .choices import ADOPTED, ClinicalArea
 from .filters import InnovationFilter, Sort
 from .forms import ProvenElsewhereFilterForm
-from .models import Adoption, Innovation, Programme
+from .models import Adoption, Innovation, InnovationFact, Programme
 from .search import innovation_source
 from .summary import describe_search
 from .workspace import proven_elsewhere_page
@@ -214,8 +214,11 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .exclude(pk=innovation.pk)
         .order_by("-adopted_icb_count", "name")[:5]
     )
+    facts = list(innovation.facts.all())
     context = {
         "innovation": innovation,
+        "facts": facts,
+        "innovators": [fact for fact in facts if fact.kind == InnovationFact.Kind.INNOVATOR],
         "publications": innovation.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
         "adoptions_by_region": by_region,
         "has_demo_adoptions": any(a.is_demo for _, rows in by_region for a in rows),

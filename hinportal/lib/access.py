@@ -27,7 +27,7 @@ ICS_LEAD = "ICS lead"
 # What each role may do at all, as Django model permissions (app label: model names); the record
 # level limits below narrow it to a network's own records and, for editors, to unpublished ones.
 EDITED = {
-    "innovations": ["innovation", "evidenceitem", "niceguidance", "adoption", "programme"],
+    "innovations": ["innovation", "evidenceitem", "niceguidance", "innovationfact", "adoption", "programme"],
     "reviews": ["publication", "recommendation"],
     "hinportal": ["synonym"],
 }

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.forms.models import model_to_dict
 
 from hinportal.lib.workflow import Status
-from innovations.models import Innovation, NiceGuidance, Programme
+from innovations.models import Innovation, InnovationFact, NiceGuidance, Programme
 from innovations.services import load_catalogue
 
 SHARED = Path(__file__).resolve().parents[2] / "innovations" / "data"
@@ -56,3 +56,30 @@ def test_the_data_files_name_only_known_vocabulary():
             assert all(v in ClinicalArea.values for v in row["clinical_areas"].split(";") if v)
             assert all(v in CareSetting.values for v in row["care_settings"].split(";") if v)
             assert all(v in Core20Plus5.values for v in row["core20plus5"].split(";") if v)
+
+
+def test_real_innovations_carry_their_facts_with_sources_and_recalled_ones_say_so(client, catalogue_data):
+    facts = InnovationFact.objects.all()
+    assert facts.count() >= 100
+    assert all(fact.source_url.startswith("http") for fact in facts.filter(confidence="verified"))
+    # Every real innovation with a fact shows its innovator, linked to where it was read.
+    html = client.get("/innovations/securacath/").content.decode()
+    assert "Interrad Medical" in html
+    securacath = facts.get(innovation__slug="securacath", kind="innovator")
+    assert f'href="{securacath.source_url}"' in html
+    assert "Facts and where they come from" in html
+    # A recalled fact is labelled wherever the public sees it.
+    recalled = facts.filter(confidence="recalled").select_related("innovation").first()
+    page = client.get(recalled.innovation.get_absolute_url()).content.decode()
+    label = '<strong class="nhsuk-tag nhsuk-tag--orange">Not yet confirmed</strong>'
+    assert recalled.value[:40] in page and label in page
+    assert label not in html
+
+
+def test_loading_the_facts_again_keeps_corrections(catalogue_data):
+    fact = InnovationFact.objects.get(innovation__slug="securacath", kind="innovator")
+    fact.value = "Interrad Medical Inc"
+    fact.save()
+    assert load_catalogue().created["innovation facts"] == 0
+    fact.refresh_from_db()
+    assert fact.value == "Interrad Medical Inc"
