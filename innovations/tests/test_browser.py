@@ -40,6 +40,8 @@ def test_an_ics_lead_searches_filters_and_opens_an_innovation(catalogue, page):
     page.wait_for_url("**/innovations/urolift/")
     assert page.get_by_role("link", name="MTG58 on the NICE website").count() == 1
     assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})  # reflows, tables included (WCAG 1.4.10)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def test_a_visitor_browses_programmes(catalogue, page):
