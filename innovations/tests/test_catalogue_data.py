@@ -21,7 +21,7 @@ def test_every_real_programme_and_product_is_published(catalogue_data):
 def test_products_carry_their_nice_references(catalogue_data):
     assert [g.code for g in NiceGuidance.objects.filter(innovation__slug="urolift")] == ["MTG58"]
     lipids = Innovation.objects.get(slug="lipid-management-secondary-prevention")
-    assert sorted(g.code for g in lipids.nice_guidance.all()) == ["TA393", "TA394"]
+    assert sorted(g.code for g in lipids.nice_guidance.all()) == ["TA393", "TA394", "TA733"]
     assert lipids.programmes.get().short_name == "Lipids"
     assert NiceGuidance.objects.get(innovation__slug="high-sensitivity-troponin-tests").url == (
         "https://www.nice.org.uk/guidance/dg40"
@@ -83,3 +83,14 @@ def test_loading_the_facts_again_keeps_corrections(catalogue_data):
     assert load_catalogue().created["innovation facts"] == 0
     fact.refresh_from_db()
     assert fact.value == "Interrad Medical Inc"
+
+
+def test_nice_references_are_the_current_ones_from_the_facts(catalogue_data):
+    codes = {
+        slug: sorted(NiceGuidance.objects.filter(innovation__slug=slug).values_list("kind", "number"))
+        for slug in ("plgf-based-testing", "greenlight-xps", "feno-testing", "cladribine-tablets")
+    }
+    assert codes["plgf-based-testing"] == [("DG", 49)]  # DG23 was replaced by DG49
+    assert codes["greenlight-xps"] == [("MTG", 74)]  # MTG29 was updated as MTG74
+    assert codes["feno-testing"] == [("DG", 12)]  # no longer "NICE guidance: None"
+    assert codes["cladribine-tablets"] == [("TA", 616), ("TA", 1053)]
