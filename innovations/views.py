@@ -219,7 +219,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "innovation": innovation,
         "facts": facts,
         "innovators": [fact for fact in facts if fact.kind == InnovationFact.Kind.INNOVATOR],
-        "publications": innovation.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
+        "publications": innovation.publications.published().real_first()[:RELATED_PUBLICATIONS],
         "adoptions_by_region": by_region,
         "has_demo_adoptions": any(a.is_demo for _, rows in by_region for a in rows),
         "related": related,
@@ -258,7 +258,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     icbs = list(IntegratedCareBoard.objects.current().order_by("short_name"))
     context = {
         "programme": programme,
-        "publications": programme.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
+        "publications": programme.publications.published().real_first()[:RELATED_PUBLICATIONS],
         "clinical_area": ClinicalArea(programme.clinical_area).label,
         "innovations": innovations,
         "spread_by_network": by_network,
@@ -289,7 +289,7 @@ def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "adoption_chart": chart_for(adoptions),
         "is_lead": lead_icb_id(request.user) == icb.pk,
         **proven_elsewhere_page(request, icb, ProvenElsewhereFilterForm({})),
-        "publications": icb.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
+        "publications": icb.publications.published().real_first()[:RELATED_PUBLICATIONS],
         "breadcrumbs": [HOME, ("Integrated care systems", reverse("networks:icb_list"))],
     }
     return render(request, "innovations/icb_detail.html", context)

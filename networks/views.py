@@ -37,7 +37,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     icbs = list(network.icbs.select_related("region").order_by("region__name", "short_name"))
     context = {
         "network": network,
-        "publications": network.publications.published().order_by("-published_on")[:RELATED_PUBLICATIONS],
+        "publications": network.publications.published().real_first()[:RELATED_PUBLICATIONS],
         "icbs": icbs,
         "figures": network.headline_figures.all(),
         "regions": sorted({icb.region.name for icb in icbs}),

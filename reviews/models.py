@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Concat
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from simple_history.models import HistoricalRecords
 
@@ -38,6 +39,14 @@ class Kind(models.TextChoices):
     GUIDANCE = "guidance", "Guidance"
     CASE_STUDY = "case-study", "Case study"
     NEWS = "news", "News"
+
+
+class PublicationQuerySet(WorkflowQuerySet):
+    ORDER = ("is_demo", "-published_on", "title")
+
+    def real_first(self) -> "PublicationQuerySet":
+        """Real publications newest first, then the generated case studies."""
+        return self.order_by(*self.ORDER)
 
 
 class Publication(Workflow):
@@ -90,7 +99,7 @@ class Publication(Workflow):
         db_persist=True,
     )
 
-    objects = WorkflowQuerySet.as_manager()
+    objects = PublicationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_vector"])
     owner_path = "network"
 
@@ -136,6 +145,7 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}" if self.number else self.title
 
+    @cached_property
     def _programmes_by_timing(self) -> tuple[list, list]:
         """The programmes linked to it that ran at or after its publication, and those that had
         ended before it (from the prefetched programmes: no query of its own)."""
@@ -147,9 +157,9 @@ class Recommendation(models.Model):
 
     @property
     def answering_programmes(self) -> list:
-        return self._programmes_by_timing()[0]
+        return self._programmes_by_timing[0]
 
     @property
     def earlier_programmes(self) -> list:
         """Earlier work that the publication builds on: linked, but over before it appeared."""
-        return self._programmes_by_timing()[1]
+        return self._programmes_by_timing[1]

@@ -9,7 +9,7 @@ from hinportal.lib.listing import list_page
 from innovations.models import Innovation, Programme
 
 from .filters import PublicationFilter
-from .models import Publication, Recommendation
+from .models import Publication, PublicationQuerySet, Recommendation
 
 PAGE_SIZE = 20
 HOME = ("Home", "/")
@@ -19,9 +19,7 @@ HOME = ("Home", "/")
 def publication_list(request: HttpRequest) -> HttpResponse:
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.published())
     valid = filterset.is_valid()
-    # Real publications first, then the generated case studies (each kind newest first).
-    order = ["is_demo", "-published_on", "title"]
-    listing = list_page(request, filterset, order=order, per_page=PAGE_SIZE, ranked=True)
+    listing = list_page(request, filterset, order=list(PublicationQuerySet.ORDER), per_page=PAGE_SIZE, ranked=True)
     context = {**listing, "search": filterset.search, "breadcrumbs": [HOME]}
     return render(request, "reviews/publication_list.html", context, status=200 if valid else 400)
 

@@ -21,3 +21,12 @@ def test_the_first_pages_of_innovations_and_publications_show_real_records(clien
     shown = result_titles(client.get("/publications/"))
     assert shown[: len(real_publications)] == real_publications
     assert Publication.objects.filter(is_demo=True, title=shown[len(real_publications)]).exists()
+
+
+def test_a_networks_page_lists_its_real_publications_before_newer_case_studies(client, world):
+    from reviews.tests.factories import make_publication
+
+    make_publication(title="Generated case study", days_ago=1, networks=[world.network], is_demo=True)
+    make_publication(title="Real report", days_ago=400, networks=[world.network])
+    html = client.get(world.network.get_absolute_url()).content.decode()
+    assert html.index("Real report") < html.index("Generated case study")
