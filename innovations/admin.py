@@ -68,14 +68,17 @@ class InnovationAdmin(ImportAdminMixin, SpreadsheetExportMixin, ScopedAdmin):
                 ]
             },
         ),
-        ("Data source", {"fields": ["confidence_note", "is_demo", "adopted_icb_count"]}),
+        (
+            "Data source",
+            {"fields": ["source", "source_url", "unconfirmed", "confidence_note", "is_demo", "adopted_icb_count"]},
+        ),
     ]
 
 
 @admin.register(EvidenceItem)
 class EvidenceItemAdmin(ScopedAdmin):
-    list_display = ["title", "innovation", "kind", "year", "is_demo"]
-    list_filter = ["kind", "is_demo"]
+    list_display = ["title", "innovation", "kind", "year", "confidence", "is_demo"]
+    list_filter = ["kind", "confidence", "is_demo"]
     list_select_related = ["innovation"]
     search_fields = ["title", "innovation__name"]
     autocomplete_fields = ["innovation"]
@@ -84,8 +87,8 @@ class EvidenceItemAdmin(ScopedAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(ScopedAdmin):
-    list_display = ["name", "short_name", "scope", "starts_on", "ends_on", "lead_network", "status"]
-    list_filter = ["status", "scope", "clinical_area"]
+    list_display = ["name", "short_name", "kind", "scope", "starts_on", "ends_on", "lead_network", "status"]
+    list_filter = ["status", "kind", "scope", "clinical_area"]
     list_select_related = ["lead_network"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}

@@ -58,8 +58,10 @@ class ClinicalArea(models.TextChoices):
     NEUROLOGY = "neurology", "Neurology"
     RESPIRATORY = "respiratory", "Respiratory"
     STROKE = "stroke", "Stroke"
+    SURGERY = "surgery", "Surgery and perioperative care"
     UROLOGY = "urology", "Urology"
     VASCULAR_ACCESS = "vascular-access", "Vascular access"
+    WOUND_CARE = "wound-care", "Wound care"
 
 
 class Core20Plus5(models.TextChoices):
@@ -103,12 +105,28 @@ class NiceGuidanceType(models.TextChoices):
     MIB = "MIB", "Medtech innovation briefing (MIB, not guidance)"
 
 
+class NiceRecommendation(models.TextChoices):
+    RECOMMENDED = "recommended", "Recommended"
+    IN_PART = "recommended-in-part", "Recommended for some products, uses or patients"
+    EVIDENCE_GENERATION = "evidence-generation", "Use while more evidence is generated"
+    RESEARCH = "research", "Recommended only in research"
+    NOT_RECOMMENDED = "not-recommended", "Not recommended for routine use"
+    REPLACED = "replaced", "Replaced by later guidance"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    UNCONFIRMED = "unconfirmed", "Recommendation not yet confirmed"
+
+
+# Guidance that counts towards "proven": NICE recommends the technology for routine use.
+SUPPORTIVE = (NiceRecommendation.RECOMMENDED, NiceRecommendation.IN_PART)
+
+
 class EvidenceType(models.TextChoices):
     RCT = "rct", "Randomised controlled trial"
     COMPARATIVE = "non-randomised-comparative", "Non-randomised comparative study"
     NON_COMPARATIVE = "non-randomised-non-comparative", "Non-randomised non-comparative study"
     REAL_WORLD = "real-world-evaluation", "Real-world evaluation"
     ECONOMIC = "economic-evaluation", "Economic evaluation"
+    SYSTEMATIC_REVIEW = "systematic-review", "Systematic review"
     NICE_GUIDANCE = "nice-guidance", "NICE guidance"
     CASE_STUDY = "case-study", "Case study"
 
@@ -123,6 +141,12 @@ class AdoptionStatus(models.TextChoices):
 
 # An ICB counts as having adopted an innovation when its adoption has reached one of these.
 ADOPTED = (AdoptionStatus.ADOPTED, AdoptionStatus.EMBEDDED)
+
+
+class ProgrammeKind(models.TextChoices):
+    PROGRAMME = "programme", "National adoption and spread programme"
+    SCHEME = "scheme", "National support scheme"
+    SAFETY = "safety", "Patient safety improvement programme"
 
 
 class Scope(models.TextChoices):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from hinportal.lib.workflow import Status
-from networks.models import IntegratedCareBoard, Network
+from networks.models import Confidence, IntegratedCareBoard, Network
 
 from .choices import (
     AdoptionStatus,
@@ -311,7 +311,7 @@ def _evidence(rng: random.Random, innovation: Innovation, place: str) -> Iterato
     for kind in kinds:
         title = EVIDENCE_TITLES[kind].format(name=innovation.name.split(":")[0], place=place)
         summary = f"{EvidenceType(kind).label} of {innovation.summary[0].lower()}{innovation.summary[1:]} {DEMO_NOTE}"
-        yield (innovation.pk, kind, title, rng.randrange(2016, 2027), "", summary, True)
+        yield (innovation.pk, kind, title, rng.randrange(2016, 2027), "", summary, Confidence.UNCERTAIN, "", True)
 
 
 def _adoptions(
@@ -380,7 +380,7 @@ def seed_demo(*, innovations: int, seed: int, batch: int = 5000) -> DemoResult:
     places = [icb.short_name for icb in icbs]
     evidence = _copy(
         EvidenceItem._meta.db_table,
-        ["innovation_id", "kind", "title", "year", "url", "summary", "is_demo"],
+        ["innovation_id", "kind", "title", "year", "url", "summary", "confidence", "confidence_note", "is_demo"],
         (row for innovation in created for row in _evidence(rng, innovation, rng.choice(places))),
     )
 

@@ -22,6 +22,7 @@ from networks.models import Confidence, IntegratedCareBoard, Network
 
 from .choices import (
     ADOPTED,
+    SUPPORTIVE,
     AdoptionStatus,
     CareSetting,
     Category,
@@ -30,6 +31,8 @@ from .choices import (
     EvidenceTier,
     EvidenceType,
     NiceGuidanceType,
+    NiceRecommendation,
+    ProgrammeKind,
     Scope,
     Stage,
 )
@@ -40,13 +43,18 @@ SLUG_CONSTRAINT = "innovations_innovation_slug_key"
 # NICE guidance or real-world evidence, and adopted or embedded in at least this many ICBs.
 PROVEN_MIN_ICBS = 3
 PROVEN_RULE = (
-    "NICE guidance or a real-world evaluation, and adopted or embedded in at least "
+    "NICE guidance recommending it or a real-world evaluation, and adopted or embedded in at least "
     f"{PROVEN_MIN_ICBS} integrated care systems"
 )
 
 
+def supportive_guidance() -> Exists:
+    """NICE guidance that recommends the innovation (in whole or in part) for routine use."""
+    return Exists(NiceGuidance.objects.filter(innovation=OuterRef("pk"), recommendation__in=SUPPORTIVE))
+
+
 def proven_condition() -> Q:
-    has_guidance = Exists(NiceGuidance.objects.filter(innovation=OuterRef("pk")))
+    has_guidance = supportive_guidance()
     has_real_world = Exists(EvidenceItem.objects.filter(innovation=OuterRef("pk"), kind=EvidenceType.REAL_WORLD))
     return Q(adopted_icb_count__gte=PROVEN_MIN_ICBS) & (Q(has_guidance) | Q(has_real_world))
 
@@ -78,7 +86,7 @@ class InnovationQuerySet(WorkflowQuerySet):
         )
         evidence = EvidenceItem.objects.filter(innovation=OuterRef("pk"))
         strength = models.Case(
-            models.When(Exists(NiceGuidance.objects.filter(innovation=OuterRef("pk"))), then=3),
+            models.When(supportive_guidance(), then=3),
             models.When(Exists(evidence.filter(kind=EvidenceType.RCT)), then=2),
             models.When(Exists(evidence.filter(kind=EvidenceType.REAL_WORLD)), then=1),
             default=0,
@@ -117,6 +125,16 @@ class Innovation(Workflow):
         Network, on_delete=models.PROTECT, related_name="led_innovations", null=True, blank=True
     )
     website = models.URLField(blank=True)
+    source = fields.CharField(
+        max_length=200, blank=True, help_text="Where this record comes from, e.g. NICE medical technologies guidance."
+    )
+    source_url = models.URLField("source link", max_length=500, blank=True)
+    unconfirmed = fields.CharField(
+        "not yet confirmed",
+        max_length=200,
+        blank=True,
+        help_text="Parts of this record not read in its source; shown to the public as not yet confirmed.",
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -231,6 +249,13 @@ class NiceGuidance(models.Model):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="nice_guidance")
     kind = fields.CharField(max_length=3, choices=NiceGuidanceType)
     number = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(9999)])
+    recommendation = fields.CharField(max_length=30, choices=NiceRecommendation, default=NiceRecommendation.RECOMMENDED)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1999), MaxValueValidator(2100)]
+    )
+    source_url = models.URLField("source", max_length=500, blank=True)
+    confidence = fields.CharField(max_length=12, choices=Confidence, default=Confidence.VERIFIED)
+    confidence_note = fields.CharField(max_length=200, blank=True, help_text="What in this row is not yet checked.")
 
     history = HistoricalRecords()
     owner_path = "innovation__lead_network"
@@ -248,6 +273,14 @@ class NiceGuidance(models.Model):
     @property
     def code(self) -> str:
         return f"{self.kind}{self.number}"
+
+    @property
+    def supportive(self) -> bool:
+        return self.recommendation in SUPPORTIVE
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence == Confidence.VERIFIED and not self.confidence_note
 
     @property
     def url(self) -> str:
@@ -297,9 +330,16 @@ class EvidenceItem(Versioned):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="evidence")
     kind = fields.CharField("type", max_length=40, choices=EvidenceType)
     title = fields.CharField(max_length=300)
-    year = models.PositiveSmallIntegerField(validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     url = models.URLField("link", blank=True)
     summary = fields.TextField(blank=True)
+    confidence = fields.CharField(max_length=12, choices=Confidence, default=Confidence.VERIFIED)
+    confidence_note = fields.CharField(max_length=200, blank=True, help_text="What in this item is not yet checked.")
+    fact_key = models.SlugField(
+        max_length=120, unique=True, null=True, blank=True, editable=False, help_text="Set when loaded from the facts."
+    )
     is_demo = models.BooleanField("demonstration data", default=False)
 
     history = HistoricalRecords()
@@ -307,12 +347,16 @@ class EvidenceItem(Versioned):
     workflow_parent = "innovation"
 
     class Meta:
-        ordering = ["-year", "title"]
+        ordering = [F("year").desc(nulls_last=True), "title"]
         verbose_name = "evidence item"
         indexes = [models.Index(fields=["innovation", "kind"], name="evidence_innovation_kind")]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.year})"
+        return f"{self.title} ({self.year or 'year not recorded'})"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confidence == Confidence.VERIFIED and not self.confidence_note
 
 
 class Programme(Workflow):
@@ -321,6 +365,7 @@ class Programme(Workflow):
     name = fields.CharField(max_length=200)
     short_name = fields.CharField(max_length=40)
     slug = models.SlugField(max_length=100, unique=True)
+    kind = fields.CharField(max_length=12, choices=ProgrammeKind, default=ProgrammeKind.PROGRAMME)
     scope = fields.CharField(max_length=10, choices=Scope, default=Scope.NATIONAL)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
@@ -329,6 +374,15 @@ class Programme(Workflow):
         Network, on_delete=models.PROTECT, related_name="led_programmes", null=True, blank=True
     )
     summary = fields.TextField()
+    commissioner = fields.CharField("commissioned or funded by", max_length=200, blank=True)
+    key_figures = fields.TextField(blank=True, help_text="Published results, each with its source.")
+    source_url = models.URLField("source", max_length=500, blank=True)
+    unconfirmed = fields.CharField(
+        "not yet confirmed",
+        max_length=200,
+        blank=True,
+        help_text="Parts of this record not read in its source; shown to the public as not yet confirmed.",
+    )
     innovations = models.ManyToManyField(Innovation, related_name="programmes", blank=True)
     networks = models.ManyToManyField(
         Network, related_name="programmes", blank=True, verbose_name="networks taking part"

@@ -1,12 +1,12 @@
 """How innovations and programmes take part in search (hinportal/lib/search): the text each one's
 embedding is made from, and how each ranks at equal relevance."""
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, F, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 
 from hinportal.lib.search.ranking import Source
 
-from .models import Innovation, NiceGuidance, Programme, proven_condition
+from .models import Innovation, Programme, proven_condition, supportive_guidance
 
 # What each record's embedding says: its name and its one-line summary (the lexical search reads
 # the description and the vocabularies too).
@@ -17,7 +17,7 @@ PROGRAMME_TEXT = Concat(F("name"), Value(" ("), F("short_name"), Value("). "), F
 def innovation_source(queryset: QuerySet[Innovation]) -> Source:
     """Real before demonstration; NICE-recommended and proven (hinportal PROVEN_RULE) above either
     alone; most adopted first among matches of a common word."""
-    nice = Exists(NiceGuidance.objects.filter(innovation=OuterRef("pk")))
+    nice = supportive_guidance()
     proven = proven_condition()
     trust = Case(
         When(is_demo=True, then=0),

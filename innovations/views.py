@@ -20,7 +20,7 @@ from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
 from .adoption_stats import adopted_count, adoption_totals, chart_for, map_by_reach, map_by_status
-from .choices import ADOPTED, ClinicalArea
+from .choices import ADOPTED, ClinicalArea, ProgrammeKind
 from .filters import InnovationFilter, Sort
 from .forms import ProvenElsewhereFilterForm
 from .models import Adoption, Innovation, InnovationFact, Programme
@@ -49,6 +49,8 @@ EXPORT_FIELDS = [
     "adopted_icb_count",
     "proven",
     "published_at",
+    "source",
+    "source_url",
     "demonstration_data",
 ]
 
@@ -111,6 +113,8 @@ def _export_rows(filterset: InnovationFilter, request: HttpRequest) -> Iterator[
             "adopted_icb_count",
             "is_proven",
             "published_at",
+            "source",
+            "source_url",
             "is_demo",
         )
     )
@@ -132,6 +136,8 @@ def _export_rows(filterset: InnovationFilter, request: HttpRequest) -> Iterator[
             "adopted_icb_count": row["adopted_icb_count"],
             "proven": row["is_proven"],
             "published_at": row["published_at"].isoformat() if row["published_at"] else "",
+            "source": row["source"],
+            "source_url": row["source_url"],
             "demonstration_data": row["is_demo"],
         }
 
@@ -238,7 +244,14 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         .select_related("lead_network")
         .annotate(innovation_count=Count("innovations", filter=Q(innovations__status=Status.PUBLISHED)))
     )
-    return render(request, "innovations/programme_list.html", {"programmes": programmes, "breadcrumbs": [HOME]})
+    by_kind = {kind: [] for kind in ProgrammeKind}
+    for programme in programmes:
+        by_kind[ProgrammeKind(programme.kind)].append(programme)
+    context = {
+        "programmes_by_kind": [(kind.label, rows) for kind, rows in by_kind.items() if rows],
+        "breadcrumbs": [HOME],
+    }
+    return render(request, "innovations/programme_list.html", context)
 
 
 @require_safe

@@ -5,7 +5,7 @@ from django.utils.dateparse import parse_date
 
 from hinportal.lib.datafiles import LoadResult, read_rows, upsert
 from hinportal.lib.workflow import Status
-from innovations.choices import Scope
+from innovations.choices import ProgrammeKind, Scope
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Network
 
@@ -20,7 +20,11 @@ def _split(value: str) -> list[str]:
 
 def _programmes(value: str) -> list[int]:
     if value == "national":
-        return list(Programme.objects.filter(scope=Scope.NATIONAL).values_list("pk", flat=True))
+        # National adoption programmes and support schemes (not the patient safety programmes).
+        national = Programme.objects.filter(
+            scope=Scope.NATIONAL, kind__in=[ProgrammeKind.PROGRAMME, ProgrammeKind.SCHEME]
+        )
+        return list(national.values_list("pk", flat=True))
     return list(Programme.objects.filter(short_name__in=_split(value)).values_list("pk", flat=True))
 
 

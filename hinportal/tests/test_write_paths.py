@@ -67,7 +67,15 @@ def test_an_editor_cannot_add_evidence_to_a_published_innovation(client_as, wess
     innovation = make_innovation(lead_network=wessex, status=Status.PUBLISHED)
     response = client_as("editor").post(
         "/admin/innovations/evidenceitem/add/",
-        {"innovation": innovation.pk, "kind": "rct", "title": "A trial", "year": 2024, "summary": ""},
+        {
+            "innovation": innovation.pk,
+            "kind": "rct",
+            "title": "A trial",
+            "year": 2024,
+            "summary": "",
+            "confidence": "verified",
+            "confidence_note": "",
+        },
     )
     assert response.status_code == 403
     assert not EvidenceItem.objects.exists()
@@ -77,7 +85,15 @@ def test_an_editor_adds_evidence_to_a_draft(client_as, wessex):
     innovation = make_innovation(lead_network=wessex, status=Status.DRAFT)
     response = client_as("editor").post(
         "/admin/innovations/evidenceitem/add/",
-        {"innovation": innovation.pk, "kind": "rct", "title": "A trial", "year": 2024, "summary": ""},
+        {
+            "innovation": innovation.pk,
+            "kind": "rct",
+            "title": "A trial",
+            "year": 2024,
+            "summary": "",
+            "confidence": "verified",
+            "confidence_note": "",
+        },
     )
     assert response.status_code == 302
     assert EvidenceItem.objects.get().innovation == innovation

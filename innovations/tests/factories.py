@@ -4,7 +4,7 @@ from itertools import count
 from django.utils import timezone
 
 from hinportal.lib.workflow import Status
-from innovations.choices import AdoptionStatus, Category, EvidenceType, Scope, Stage
+from innovations.choices import AdoptionStatus, Category, EvidenceType, ProgrammeKind, Scope, Stage
 from innovations.models import Adoption, EvidenceItem, Innovation, NiceGuidance, Programme
 from networks.models import IntegratedCareBoard, Network
 from networks.tests.factories import make_icb
@@ -75,13 +75,16 @@ def make_guidance(*, innovation: Innovation, kind: str = "MTG", number: int = 58
     return NiceGuidance.objects.create(innovation=innovation, kind=kind, number=number)
 
 
-def make_programme(*, name: str | None = None, status: str = Status.PUBLISHED, innovations=()) -> Programme:
+def make_programme(
+    *, name: str | None = None, status: str = Status.PUBLISHED, innovations=(), kind: str = ProgrammeKind.PROGRAMME
+) -> Programme:
     n = next(_sequence)
     name = name or f"Test programme {n}"
     programme = Programme.objects.create(
         name=name,
         short_name=f"TP{n}",
         slug=f"test-programme-{n}",
+        kind=kind,
         scope=Scope.NATIONAL,
         starts_on=date(2020, 4, 1),
         ends_on=date(2023, 3, 31),

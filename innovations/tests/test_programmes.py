@@ -1,4 +1,5 @@
 from hinportal.lib.workflow import Status
+from innovations.choices import ProgrammeKind
 from innovations.tests.factories import adopt_in, make_innovation, make_programme
 from networks.tests.factories import make_icb, make_network
 
@@ -7,13 +8,18 @@ def test_the_list_shows_published_programmes_with_their_innovations(client, db, 
     for n in range(3):
         make_programme(name=f"Programme {n}", innovations=[make_innovation(), make_innovation(status=Status.DRAFT)])
     make_programme(name="Hidden draft", status=Status.DRAFT)
+    make_programme(name="A funding scheme", kind=ProgrammeKind.SCHEME)
     # programmes with lead networks and their published innovation counts
     with django_assert_num_queries(1):
         response = client.get("/programmes/")
     html = response.content.decode()
     assert "Programme 2" in html
     assert "Hidden draft" not in html
-    assert html.count('nhsuk-table__cell--numeric">1</td>') == 3
+    assert html.count("Innovations </span>1</td>") == 3
+    # Each kind in its own table: the schemes after the programmes.
+    programmes, schemes = html.split("National support schemes</caption>")
+    assert "National adoption and spread programmes</caption>" in programmes and "Programme 2" in programmes
+    assert "A funding scheme" in schemes and "Programme 2" not in schemes
 
 
 def test_the_detail_shows_innovations_and_spread_by_network(client, world, django_assert_num_queries):
