@@ -60,7 +60,7 @@ def seed_case_studies(*, seed: int, count: int) -> int:
     publications = Publication.objects.bulk_create(
         [
             Publication(
-                title=f"Case study: {a.icb.short_name} adopts {a.innovation.name.split(':')[0]}",
+                title=f"Case study: {a.icb.short_name} adopts {a.innovation.name[0].lower()}{a.innovation.name[1:]}",
                 slug=f"case-study-{slugify(a.icb.short_name)[:40]}-{n}",
                 kind=Kind.CASE_STUDY,
                 published_on=a.started_on,

@@ -3,6 +3,8 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
+from innovations.choices import Category
+from innovations.demo import APPROACHES, CONDITIONS, DEMO_INNOVATOR, DEMO_NOTE
 from innovations.models import Adoption, EvidenceItem, Innovation
 
 
@@ -34,7 +36,7 @@ def test_everything_generated_is_marked_and_real_records_are_kept(catalogue_data
     assert Innovation.objects.filter(is_demo=False).count() == real
     assert not Adoption.objects.filter(is_demo=False).exists()
     assert not EvidenceItem.objects.filter(innovation__is_demo=True, is_demo=False).exists()
-    assert Innovation.objects.filter(is_demo=True, name__contains=":").count() == 40
+    assert Innovation.objects.filter(is_demo=True, confidence_note=DEMO_NOTE).count() == 40
 
 
 def test_adoption_is_skewed_a_few_widely_most_in_few(catalogue_data):
@@ -58,3 +60,28 @@ def test_it_needs_reference_data_and_a_sane_size(db):
         call_command("seed_demo", innovations=10)
     with pytest.raises(CommandError, match="between 0 and 1,000,000"):
         call_command("seed_demo", innovations=-1)
+
+
+def test_generated_innovations_are_distinct_coherent_and_not_named_like_products(catalogue_data):
+    call_command("seed_demo", innovations=300, seed=1, verbosity=0)
+    generated = list(Innovation.objects.filter(is_demo=True))
+    assert len(generated) == 300
+    # No two share a concept (one approach to one condition), so no two share a name or a summary.
+    assert len({i.name for i in generated}) == len({i.summary for i in generated}) == 300
+    approaches = {a.name: a for a in APPROACHES}
+    conditions = {c.name: c for c in CONDITIONS}
+    for innovation in generated:
+        approach_name, condition_name = innovation.name.split(" for ", 1)
+        approach, condition = approaches[approach_name], conditions[condition_name]
+        # Its attributes follow from its concept, not from chance.
+        assert innovation.category == approach.category, innovation.name
+        assert innovation.care_settings == list(approach.settings), innovation.name
+        assert innovation.clinical_areas[0] == condition.area, innovation.name
+        assert set(condition.core20) <= set(innovation.core20plus5), innovation.name
+        assert not approach.needs or approach.needs in condition.tags, innovation.name
+        # Nothing in it reads as a brand or a company.
+        assert ":" not in innovation.name and innovation.organisation == DEMO_INNOVATOR
+        assert "Demonstration data" in innovation.description
+    # A point-of-care test is filed as a diagnostic, never a falls service.
+    tests = [i for i in generated if i.name.startswith("Point-of-care testing")]
+    assert tests and all(i.category == Category.IN_VITRO_DIAGNOSTIC for i in tests)
