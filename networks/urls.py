@@ -8,6 +8,4 @@ urlpatterns = [
     path("networks/", views.network_list, name="network_list"),
     path("networks/<slug:slug>/", views.network_detail, name="network_detail"),
     path("ics/", views.icb_list, name="icb_list"),
-    path("open-data/", views.open_data, name="open_data"),
-    path("open-data/<slug:dataset>.csv", views.open_data_csv, name="open_data_csv"),
 ]

@@ -1,12 +1,8 @@
-import csv
-
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-
-from hinportal.lib.text import spreadsheet_row
 
 from .models import HeadlineFigure, IntegratedCareBoard, Network, Region
 
@@ -51,63 +47,3 @@ def icb_list(request: HttpRequest) -> HttpResponse:
     icbs = IntegratedCareBoard.objects.current().select_related("network").order_by("short_name")
     regions = Region.objects.prefetch_related(Prefetch("icbs", queryset=icbs, to_attr="current_icbs"))
     return render(request, "networks/icb_list.html", {"regions": regions, "breadcrumbs": [HOME]})
-
-
-OPEN_DATA = {
-    "regions": (
-        Region.objects.order_by("name"),
-        ["ons_code", "ods_code", "name", "confidence", "confidence_note"],
-    ),
-    "networks": (
-        Network.objects.order_by("name"),
-        [
-            "code",
-            "name",
-            "former_name",
-            "website",
-            "licensed_from",
-            "licensed_until_year",
-            "confidence",
-            "confidence_note",
-        ],
-    ),
-    "icbs": (
-        IntegratedCareBoard.objects.select_related("region", "network").order_by("short_name"),
-        [
-            "ods_code",
-            "ons_code",
-            "name",
-            "short_name",
-            "region__ons_code",
-            "region__name",
-            "network__code",
-            "network__name",
-            "valid_from",
-            "valid_to",
-            "confidence",
-            "confidence_note",
-        ],
-    ),
-    "headline-figures": (
-        HeadlineFigure.objects.select_related("network").order_by("-year", "period", "figure"),
-        ["network__code", "period", "figure", "value", "source_url", "confidence", "confidence_note"],
-    ),
-}
-
-
-@require_safe
-def open_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "networks/open_data.html", {"breadcrumbs": [HOME]})
-
-
-@require_safe
-def open_data_csv(request: HttpRequest, dataset: str) -> HttpResponse:
-    if dataset not in OPEN_DATA:
-        raise Http404("No such dataset")
-    queryset, columns = OPEN_DATA[dataset]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="hinportal-{dataset}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(columns)
-    writer.writerows(spreadsheet_row(row) for row in queryset.values_list(*columns))
-    return response

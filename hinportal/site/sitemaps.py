@@ -19,7 +19,7 @@ class PagesSitemap(Sitemap):
             "networks:network_list",
             "networks:icb_list",
             "reviews:list",
-            "networks:open_data",
+            "open_data",
             "accessibility",
             "privacy",
         ]

@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
 
-from . import views
+from . import open_data, views
 from .sitemaps import SITEMAPS
 
 # The sitemap is built from every published record: kept for an hour in the shared cache.
@@ -25,6 +25,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("open-data/", open_data.page, name="open_data"),
+    path("open-data/<slug:dataset>.csv", open_data.download, name="open_data_csv"),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
 ]
