@@ -98,7 +98,7 @@ class InnovationQuerySet(WorkflowQuerySet):
             .annotate(
                 region_adopted=models.functions.Coalesce(models.Subquery(in_region), 0), evidence_strength=strength
             )
-            .order_by("-adopted_icb_count", "-region_adopted", "-evidence_strength", "name", "pk")
+            .order_by("-adopted_icb_count", "-region_adopted", "-evidence_strength", "is_demo", "name", "pk")
         )
 
 

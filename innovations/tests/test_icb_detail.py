@@ -1,5 +1,6 @@
 from datetime import date
 
+from innovations.models import Innovation
 from innovations.tests.factories import adopt_in, make_guidance, make_innovation
 from networks.tests.factories import make_icb
 
@@ -43,3 +44,16 @@ def test_it_marks_an_icb_that_is_no_longer_current(client, db):
 
 def test_it_gives_404_for_an_unknown_ics(client, world):
     assert client.get("/ics/atlantis/").status_code == 404
+
+
+def test_the_gap_list_puts_real_records_before_demonstration_ones_at_equal_standing(client, db):
+    here, *elsewhere = [make_icb(ods_code=f"Q{n:02d}") for n in range(4)]
+    demo = make_innovation(name="Aardvark demonstration service", is_demo=True)
+    real = make_innovation(name="Zebra real product")
+    for innovation in (demo, real):
+        make_guidance(innovation=innovation)
+        adopt_in(innovation, elsewhere)
+    gap = list(Innovation.objects.proven_elsewhere(here))
+    assert gap == [real, demo]
+    html = client.get(here.get_absolute_url()).content.decode()
+    assert html.index("Zebra real product") < html.index("Aardvark demonstration service")
