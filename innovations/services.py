@@ -257,13 +257,17 @@ def _load_facts(result: LoadResult, *, update: bool) -> None:
     ]
     # Innovator and products as NICE names them, where the curated facts do not already say.
     curated = {(row["innovation"], row["kind"]) for row in rows}
+    seen: set[tuple[str, str, str]] = set()
     for row in read_rows("nice_guidance.csv", data_dir=DATA_DIR):
         code = row["guidance"].lower()
         for kind, value, words in (
             (InnovationFact.Kind.INNOVATOR, row["innovator"], ("compan",)),
             (InnovationFact.Kind.PRODUCTS, row["products"], ("product",)),
         ):
-            if value and (row["innovation"], kind.value) not in curated:
+            # One innovator per subject (the first guidance naming one); each distinct product list.
+            once = (row["innovation"], kind, "" if kind == InnovationFact.Kind.INNOVATOR else value)
+            if value and (row["innovation"], kind.value) not in curated and once not in seen:
+                seen.add(once)
                 confidence = _confidence_of(row["unconfirmed"], *words)
                 facts.append(
                     InnovationFact(
@@ -291,7 +295,12 @@ def _load_facts(result: LoadResult, *, update: bool) -> None:
                 confidence=Confidence.VERIFIED,
             )
         )
-        if row["innovator"] and (row["innovation"], InnovationFact.Kind.INNOVATOR.value) not in curated:
+        innovator = (row["innovation"], InnovationFact.Kind.INNOVATOR, "")
+        if (
+            row["innovator"]
+            and (row["innovation"], InnovationFact.Kind.INNOVATOR.value) not in curated
+            and (innovator not in seen)
+        ):
             confidence = _confidence_of(row["unconfirmed"], "compan", "organisation")
             facts.append(
                 InnovationFact(

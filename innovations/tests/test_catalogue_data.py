@@ -217,3 +217,11 @@ def test_nice_references_are_the_current_ones_from_the_facts(catalogue_data):
     assert current("greenlight-xps") == [("MTG", 74)]  # MTG29 was updated as MTG74
     assert current("feno-testing") == [("DG", 12)]  # no longer "NICE guidance: None"
     assert current("cladribine-tablets") == [("TA", 616), ("TA", 1053)]
+
+
+def test_a_subject_with_several_guidance_documents_names_its_innovator_once(catalogue_data):
+    facts = InnovationFact.objects.values_list("innovation__slug", "kind", "value")
+    assert len(facts) == len(set(facts))
+    # SeHCAT: DG7 (replaced) and DG44 both name GE Healthcare.
+    assert InnovationFact.objects.filter(innovation__slug="sehcat", kind="innovator").count() == 1
+    assert InnovationFact.objects.filter(innovation__slug="mycopd", kind="innovator").count() == 1
