@@ -7,7 +7,8 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
-CHOICE_LISTS = {forms.RadioSelect: "radios", forms.CheckboxSelectMultiple: "checkboxes"}
+# Most specific first: Django's CheckboxSelectMultiple is a subclass of RadioSelect.
+CHOICE_LISTS = [(forms.CheckboxSelectMultiple, "checkboxes"), (forms.RadioSelect, "radios")]
 WIDGET_CLASSES = {
     forms.Select: "nhsuk-select",
     forms.SelectMultiple: "nhsuk-select",
@@ -23,7 +24,7 @@ def nhsuk_kind(field: BoundField) -> str:
     widget = field.field.widget
     if widget.is_hidden:
         return "hidden"
-    for widget_class, kind in CHOICE_LISTS.items():
+    for widget_class, kind in CHOICE_LISTS:
         if isinstance(widget, widget_class):
             return kind
     if isinstance(widget, forms.CheckboxInput):

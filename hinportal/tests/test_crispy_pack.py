@@ -8,6 +8,12 @@ class ExampleForm(forms.Form):
         label="Care setting", choices=[("acute", "Acute"), ("primary", "Primary care")], widget=forms.RadioSelect
     )
     consent = forms.BooleanField(label="I confirm this is accurate")
+    areas = forms.MultipleChoiceField(
+        label="Clinical areas",
+        choices=[("cancer", "Cancer"), ("stroke", "Stroke")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
 
 def render(form: forms.Form) -> str:
@@ -23,6 +29,22 @@ def test_it_renders_labels_hints_and_nhsuk_inputs():
     assert 'class="nhsuk-radios__input" id="id_setting_0"' in html
     assert 'class="nhsuk-checkboxes__input"' in html
     assert "There is a problem" not in html
+
+
+def test_a_multiple_choice_is_checkboxes_and_a_single_choice_radios():
+    html = render(ExampleForm())
+    areas = html[html.index("Clinical areas</legend>") :]
+    setting = html[html.index("Care setting</legend>") : html.index('name="consent"')]
+    # Django's CheckboxSelectMultiple subclasses RadioSelect: the pack must test the subclass first.
+    assert 'class="nhsuk-checkboxes" data-module="nhsuk-checkboxes"' in areas and "nhsuk-radios" not in areas
+    assert 'type="checkbox" value="cancer"' in areas
+    assert 'class="nhsuk-radios" data-module="nhsuk-radios"' in setting and "nhsuk-checkboxes__input" not in setting
+
+
+def test_the_catalogue_filters_are_checkboxes(client, db):
+    html = client.get("/innovations/").content.decode()
+    assert 'class="nhsuk-checkboxes__input" id="id_category_0"' in html
+    assert "nhsuk-radios" not in html
 
 
 def test_it_summarises_errors_at_the_top_linking_to_each_field_and_keeps_the_input():
