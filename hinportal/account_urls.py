@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .lib.accounts import PasswordResetView, SignInView
+from .lib.accounts import NhsSetPasswordForm, PasswordResetView, SignInView
 
 app_name = "account"
 
@@ -33,6 +33,7 @@ urlpatterns = [
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="registration/password_reset_new.html",
+            form_class=NhsSetPasswordForm,
             success_url=reverse_lazy("account:password_reset_complete"),
         ),
         name="password_reset_confirm",

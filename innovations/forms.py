@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.text import slugify
 
+from hinportal.lib.forms import NhsukForm
 from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
 
 from .choices import CareSetting, Category, ClinicalArea, Core20Plus5, Stage
 from .models import Innovation, ShortlistItem
 
 
-class ProvenElsewhereFilterForm(forms.Form):
+class ProvenElsewhereFilterForm(NhsukForm, forms.Form):
     q = forms.CharField(
         label="Search this list",
         help_text="In your own words: for example heart attack, AF or reduce hospital admissions.",
@@ -26,7 +27,7 @@ class ProvenElsewhereFilterForm(forms.Form):
     )
 
 
-class ShortlistForm(forms.Form):
+class ShortlistForm(NhsukForm, forms.Form):
     name = forms.CharField(
         label="Name of the shortlist", max_length=120, help_text="For example: Board paper, March 2027."
     )
@@ -35,14 +36,14 @@ class ShortlistForm(forms.Form):
         return " ".join(self.cleaned_data["name"].split())
 
 
-class ShortlistAddForm(forms.Form):
+class ShortlistAddForm(NhsukForm, forms.Form):
     innovation = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ShortlistNoteForm(forms.ModelForm):
+class ShortlistNoteForm(NhsukForm, forms.ModelForm):
     class Meta:
         model = ShortlistItem
         fields = ["note"]
@@ -50,7 +51,7 @@ class ShortlistNoteForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
-class LocalInnovationForm(forms.ModelForm):
+class LocalInnovationForm(NhsukForm, forms.ModelForm):
     """An ICS lead's own innovation, submitted to the network that covers their system."""
 
     clinical_areas = forms.MultipleChoiceField(

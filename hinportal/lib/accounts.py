@@ -12,12 +12,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from .access import client_ip
+from .forms import NhsukForm
 from .throttle import count, exceeded
 
 SIGN_IN_WINDOW = 15 * 60
@@ -60,13 +61,18 @@ class ThrottledSignIn(AuthenticationForm):
         return super().clean()
 
 
-class NhsAuthenticationForm(ThrottledSignIn):
-    """Django's sign-in form with the portal's words."""
+class NhsAuthenticationForm(NhsukForm, ThrottledSignIn):
+    """Django's sign-in form with the portal's words (and no autofocus)."""
 
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is not active: ask your network's portal administrator.",
     }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
 
 
 class StaffAuthenticationForm(ThrottledSignIn, AdminAuthenticationForm):
@@ -84,9 +90,21 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+class NhsPasswordResetForm(NhsukForm, PasswordResetForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+
+
+class NhsSetPasswordForm(NhsukForm, SetPasswordForm):
+    """Choosing a new password, with the portal's wording."""
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset form, with limits: per address (a clear refusal) and per email address
     (the same "sent" page, so that nobody learns whether an account exists or fills its inbox)."""
+
+    form_class = NhsPasswordResetForm
 
     def form_valid(self, form: Any) -> HttpResponse:
         requests_from_address = count(f"reset-address:{client_ip(self.request)}", seconds=RESET_WINDOW)
