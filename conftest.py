@@ -88,10 +88,16 @@ def page(chromium_path, live_server, monkeypatch):
 
 
 def assert_accessible(page) -> None:
-    """Run axe-core on the page and fail with a readable list of any WCAG 2.2 A/AA violations."""
+    """Run axe-core on the page and fail with a readable list of any WCAG 2.2 A/AA violation or any
+    content outside a landmark."""
     page.add_script_tag(path=str(AXE_SCRIPT))
     violations = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations)", WCAG_TAGS
+    )
+    # And all content inside landmarks (axe's best-practice `region` rule), so that a screen
+    # reader's landmark navigation reaches everything.
+    violations += page.evaluate(
+        "rules => axe.run(document, {runOnly: {type: 'rule', values: rules}}).then(r => r.violations)", ["region"]
     )
     summary = [f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})" for v in violations]
     assert not summary, f"{page.url}: " + "; ".join(summary)

@@ -25,9 +25,14 @@ def describe_search(filterset: InnovationFilter, count: int) -> str:
     parts = [f"{count:,} {noun}"]
     if q := filterset.form.cleaned_data.get("q"):
         parts[0] += f" matching ‘{q}’"
-    within = _labels(filterset, "category") + _labels(filterset, "clinical_area")
+    # Filters combine with "and"; the choices within one filter with "or".
+    within = []
+    if categories := _labels(filterset, "category"):
+        within.append(f"in the categor{'ies' if len(categories) > 1 else 'y'} {get_text_list(categories, 'or')}")
+    if areas := _labels(filterset, "clinical_area"):
+        within.append(f"in {get_text_list(areas, 'or')}")
     if within:
-        parts[0] += f" in {get_text_list(within, 'or')}"
+        parts[0] += " " + " and ".join(within)
     phrases = [
         ("care_setting", "in care settings: {}"),
         ("stage", "at the {} stage"),

@@ -9,7 +9,7 @@ from hinportal.lib.listing import cached, query_string, ranked_page
 from hinportal.lib.search.ranking import Search, Source
 from innovations.models import Innovation, Programme
 from innovations.search import innovation_source, programme_source
-from networks.models import IntegratedCareBoard, Network
+from networks.models import HeadlineFigure, IntegratedCareBoard, Network
 from reviews.models import Publication
 from reviews.search import publication_source
 
@@ -20,9 +20,14 @@ PER_PAGE = 10
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    figures_source = (
+        HeadlineFigure.objects.filter(network=None, period="2018 to 2023").values_list("source_url", flat=True).first()
+    )
     context = {
         "network_count": Network.objects.count(),
         "icb_count": IntegratedCareBoard.objects.current().count(),
+        "figures_source": figures_source,
+        "programme_total": Programme.objects.published().count(),
     }
     return render(request, "home.html", context)
 

@@ -1,6 +1,10 @@
+from innovations.tests.factories import make_programme
+
+
 def test_it_introduces_the_networks_with_headline_figures(client, world, django_assert_num_queries):
-    # 1: count networks, 2: count current ICBs
-    with django_assert_num_queries(2):
+    make_programme()
+    # count networks, count current ICBs, the national figures' source, count published programmes
+    with django_assert_num_queries(4):
         response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -8,6 +12,18 @@ def test_it_introduces_the_networks_with_headline_figures(client, world, django_
     assert "the 3 integrated care systems" in html
     for figure in ("2.3 million", "11</span> national adoption and spread programmes", "28</span> NICE-approved"):
         assert figure in html
+    # The networks' count of 2018-23 programmes is theirs; the list's own count says what it holds.
+    assert "Our list of 1 programmes and schemes</a>" in html
+
+
+def test_the_header_search_box_keeps_the_query_on_the_results_page(client, db):
+    html = client.get("/search/", {"q": "knee pain"}).content.decode()
+    header = html.split("</header>")[0]
+    assert 'id="search-field" name="q" type="search"' in header and 'maxlength="200" value="knee pain"' in header
+    assert (
+        'value="knee pain"'
+        not in client.get("/innovations/", {"q": "knee pain"}).content.decode().split("</header>")[0]
+    )
 
 
 def test_it_says_adoption_figures_are_demonstration_data(client, db):

@@ -180,3 +180,9 @@ def test_real_records_come_before_demonstration_records_however_widely_adopted(c
     make_innovation(name="Real but new")
     assert names(client.get(URL)) == ["Real but new", "Generated favourite"]
     assert names(client.get(URL, {"sort": "most-adopted"})) == ["Real but new", "Generated favourite"]
+
+
+def test_the_sentence_says_and_between_filters_and_or_within_one(client, db):
+    make_innovation(category="medical-device", clinical_areas=["cancer"])
+    response = client.get(URL, {"category": "medical-device", "clinical_area": ["cancer", "cardiovascular"]})
+    assert sentence(response) == "1 innovation in the category Medical device and in Cancer or Cardiovascular"

@@ -69,3 +69,22 @@ def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page)
     page.wait_for_url("**/")
     assert page.get_by_role("link", name="Sign in", exact=True).count() == 1
     assert Shortlist.objects.get().items.count() == 2
+
+
+def test_the_print_view_stays_on_a4_when_a_note_holds_a_long_address(lead, page, world):
+    from innovations.models import Innovation, ShortlistItem
+
+    shortlist = Shortlist.objects.create(icb=world.icb, name="Board", created_by=lead)
+    long_url = "https://example.org/reports/" + "evaluationreport" * 20 + ".pdf"  # no hyphen to break at
+    ShortlistItem.objects.create(shortlist=shortlist, innovation=Innovation.objects.first(), note=f"See {long_url}")
+    page.goto("/account/sign-in/")
+    page.get_by_label("Username").fill("ics-lead")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/workspace/")
+    # A4 at 96 dpi is 794 px wide; with 2 cm margins about 643 px of it takes text.
+    page.set_viewport_size({"width": 643, "height": 900})
+    page.emulate_media(media="print")
+    page.goto(f"/shortlists/{shortlist.pk}/print/")
+    assert long_url in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 643
