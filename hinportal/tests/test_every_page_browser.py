@@ -1,0 +1,98 @@
+"""Every page type, as each person sees it, at a desktop width and at 320 px (400% zoom): no axe
+WCAG 2.2 A/AA violation, nothing outside a landmark, and no sideways scrolling."""
+
+import pytest
+
+from conftest import assert_accessible, make_person
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def portal(transactional_db):
+    """The data `make run` loads, with fewer demonstration innovations."""
+    from django.core.management import call_command
+
+    from innovations.models import Innovation, Shortlist, ShortlistItem
+    from networks.models import IntegratedCareBoard, Network
+
+    call_command("load_reference_data", verbosity=0)
+    call_command("seed_demo", innovations=40, seed=1, verbosity=0)
+    icb = IntegratedCareBoard.objects.get(ods_code="QOX")
+    lead = make_person("lead", "ICS lead", icb=icb)
+    make_person("editor", "Network editor", network=Network.objects.get(code="HI-WEST"))
+    shortlist = Shortlist.objects.create(icb=icb, name="Board, March", created_by=lead)
+    for innovation in Innovation.objects.published().filter(is_demo=False)[:2]:
+        ShortlistItem.objects.create(shortlist=shortlist, innovation=innovation, note="For the board.")
+    return icb, shortlist
+
+
+def public_pages(icb) -> list[str]:
+    from innovations.models import Innovation, Programme
+    from networks.models import Network
+    from reviews.models import Publication
+
+    demo = Innovation.objects.published().filter(is_demo=True).first()
+    return [
+        "/",
+        "/innovations/",
+        "/innovations/?category=digital&clinical_area=cancer&clinical_area=respiratory",
+        "/innovations/urolift/",
+        "/innovations/escape-pain/",
+        demo.get_absolute_url(),
+        "/programmes/",
+        Programme.objects.get(short_name="FREED").get_absolute_url(),
+        "/programmes/medtech-funding-mandate/",
+        "/networks/",
+        Network.objects.get(code="HI-WEST").get_absolute_url(),
+        "/ics/",
+        icb.get_absolute_url(),
+        f"/ics/{icb.slug}/proven-elsewhere/",
+        "/publications/",
+        Publication.objects.get(slug="hewitt-review").get_absolute_url(),
+        "/search/?q=asthma",
+        "/open-data/",
+        "/accessibility/",
+        "/privacy/",
+        "/account/sign-in/",
+        "/account/password-reset/",
+    ]
+
+
+def check(page, path: str, width: int) -> list[str]:
+    page.goto(path)
+    problems = []
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > width:
+        problems.append(f"{path}: scrolls sideways ({scroll} px at {width})")
+    try:
+        assert_accessible(page)
+    except AssertionError as error:
+        problems.append(str(error))
+    return problems
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/account/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_every_public_and_lead_page(portal, page, width):
+    icb, shortlist = portal
+    page.set_viewport_size({"width": width, "height": 900})
+    problems = [problem for path in public_pages(icb) for problem in check(page, path, width)]
+    sign_in(page, "lead")
+    for path in (
+        f"/ics/{icb.slug}/workspace/",
+        f"/ics/{icb.slug}/proven-elsewhere/",
+        shortlist.get_absolute_url(),
+        f"/shortlists/{shortlist.pk}/print/",
+        f"/ics/{icb.slug}/workspace/submit/",
+    ):
+        problems += check(page, path, width)
+    assert not problems, "\n".join(problems)
