@@ -17,12 +17,7 @@ from .choices import ADOPTED, AdoptionStatus
 from .models import Adoption, Innovation
 
 STATUS_LEGEND = [("none", "Not recorded")] + [(s.value, s.label) for s in AdoptionStatus]
-BINS = [
-    ("few", "Fewer than 10", 10),
-    ("some", "10 to 49", 50),
-    ("many", "50 to 199", 200),
-    ("most", "200 or more", None),
-]
+BAND_KEYS = ["few", "some", "many", "most"]
 
 
 def adoption_totals() -> dict[int, dict[str, int]]:
@@ -67,17 +62,48 @@ def map_by_status(icbs: list[IntegratedCareBoard], statuses: dict[int, str]) -> 
     return icb_map(icbs, lambda icb: statuses.get(icb.pk, "none"), STATUS_LEGEND)
 
 
+def reach_bands(counts: list[int]) -> list[tuple[str, str, int | None]]:
+    """Up to four bands of the ICBs' adoption counts, cut at their quartiles so that the map
+    separates the systems however many innovations there are: (key, label, exclusive upper limit)."""
+    ordered = sorted(counts)
+    if not ordered:
+        return [("few", "None recorded", None)]
+    cuts: list[int] = []
+    for quarter in (1, 2, 3):
+        floor = cuts[-1] if cuts else ordered[0]
+        cut = ordered[len(ordered) * quarter // 4]
+        if cut <= floor:  # ties: cut at the next value up, if there is one
+            cut = next((n for n in ordered if n > floor), floor)
+        if cut > floor:
+            cuts.append(cut)
+    bands: list[tuple[str, str, int | None]] = []
+    lower = ordered[0]
+    for key, upper in zip(BAND_KEYS, [*cuts, None], strict=False):
+        if upper is None:
+            label = f"{lower:,} or more" if bands else f"{lower:,} to {ordered[-1]:,}"
+        elif upper - 1 == lower:
+            label = f"{lower:,}"
+        else:
+            label = f"{lower:,} to {upper - 1:,}"
+        bands.append((key, label, upper))
+        if upper is not None:
+            lower = upper
+    return bands
+
+
 def map_by_reach(icbs: list[IntegratedCareBoard], highlight: IntegratedCareBoard) -> HexMap:
     totals = adoption_totals()
+    bands = reach_bands([adopted_count(totals, icb.pk) for icb in icbs])
 
-    def bin_of(icb: IntegratedCareBoard) -> str:
+    def band_of(icb: IntegratedCareBoard) -> str:
         n = adopted_count(totals, icb.pk)
-        return next(key for key, _, limit in BINS if limit is None or n < limit)
+        return next(key for key, _, upper in bands if upper is None or n < upper)
 
     def describe(icb: IntegratedCareBoard) -> str:
         return f"{adopted_count(totals, icb.pk)} adopted or embedded"
 
-    return icb_map(icbs, bin_of, [(key, label) for key, label, _ in BINS], highlight=highlight.pk, describe=describe)
+    legend = [(key, f"{label} adopted") for key, label, _ in bands]
+    return icb_map(icbs, band_of, legend, highlight=highlight.pk, describe=describe)
 
 
 def chart_for(adoptions: QuerySet) -> BarChart | None:

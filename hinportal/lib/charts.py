@@ -3,7 +3,9 @@
 from collections import Counter
 from dataclasses import dataclass
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 40, 30, 10
+# The plot alone: its labels are HTML beside and under it (components/bar_chart.html), so that they
+# keep their size and colours at any width and in forced colours.
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 200, 0, 2, 4
 
 
 @dataclass
@@ -25,6 +27,14 @@ class BarChart:
     height: int = HEIGHT
     baseline: int = HEIGHT - BOTTOM
     left: int = LEFT
+
+    @property
+    def first(self) -> str:
+        return self.bars[0].label
+
+    @property
+    def last(self) -> str:
+        return self.bars[-1].label
 
 
 def quarterly(counts: Counter) -> BarChart | None:

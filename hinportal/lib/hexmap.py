@@ -19,6 +19,8 @@ class Tile:
     key: str
     label: str
     points: str
+    x: float  # the tile's centre, where its code is written
+    y: float
     highlighted: bool = False
 
 
@@ -29,10 +31,17 @@ class HexMap:
     width: int
     height: int
 
+    @property
+    def highlighted(self) -> Tile | None:
+        return next((tile for tile in self.tiles if tile.highlighted), None)
+
+
+def _centre(column: int, row: int) -> tuple[float, float]:
+    return MARGIN + WIDTH / 2 + column * WIDTH + (WIDTH / 2 if row % 2 else 0), MARGIN + RADIUS + row * RADIUS * 1.5
+
 
 def _points(column: int, row: int) -> str:
-    cx = MARGIN + WIDTH / 2 + column * WIDTH + (WIDTH / 2 if row % 2 else 0)
-    cy = MARGIN + RADIUS + row * RADIUS * 1.5
+    cx, cy = _centre(column, row)
     corners = [math.radians(60 * k - 30) for k in range(6)]
     return " ".join(f"{cx + RADIUS * math.cos(a):.1f},{cy + RADIUS * math.sin(a):.1f}" for a in corners)
 
@@ -56,6 +65,7 @@ def hex_map(
         if position is None:
             continue  # a place newer than the layout: it still shows in the table beside the map
         key = classify(place)
+        x, y = _centre(*position)
         tiles.append(
             Tile(
                 ods_code=code(place),
@@ -64,6 +74,8 @@ def hex_map(
                 key=key,
                 label=describe(place) if describe else labels[key],
                 points=_points(*position),
+                x=round(x, 1),
+                y=round(y, 1),
                 highlighted=bool(highlighted and highlighted(place)),
             )
         )

@@ -96,3 +96,22 @@ def test_every_public_and_lead_page(portal, page, width):
     ):
         problems += check(page, path, width)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_charts_are_one_size_with_16_pixel_labels_and_maps_link_every_tile(portal, page, width):
+    from innovations.models import Programme
+
+    page.set_viewport_size({"width": width, "height": 900})
+    heights = set()
+    for path in ("/innovations/urolift/", Programme.objects.get(short_name="FREED").get_absolute_url()):
+        page.goto(path)
+        sizes = page.eval_on_selector_all(
+            ".app-chart__xaxis span, .app-chart__yaxis span",
+            "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))",
+        )
+        assert sizes and min(sizes) >= 16, path
+        heights.add(page.eval_on_selector(".app-chart__svg", "e => Math.round(e.getBoundingClientRect().height)"))
+        tiles = page.eval_on_selector_all(".app-hexmap__link", "els => els.map(e => e.getAttribute('href'))")
+        assert len(tiles) == 42 and all(href.startswith("/ics/") for href in tiles), path
+    assert heights == {200}

@@ -32,7 +32,7 @@ def test_it_shows_an_ics_with_its_network_region_and_codes(client, world, django
     assert "Adopted here: 1 innovation" in html and "Adopted in Fellside" in html
     assert "Proven elsewhere, not yet here: 1" in html
     assert "adopted or embedded in 3 ICSs, 1 in your region; NICE MTG58" in html
-    assert "<title>Fellside (QOP): 1 adopted or embedded</title>" in html  # its tile on the map
+    assert "<title>Fellside (QOP): 1 adopted or embedded (this system)</title>" in html  # its tile on the map
 
 
 def test_it_marks_an_icb_that_is_no_longer_current(client, db):

@@ -38,7 +38,8 @@ def test_it_shows_evidence_guidance_and_adoption_by_region(client, world, django
     assert "Related 0" in html
     assert "Demonstration record" in html
     assert "These adoption records are generated for demonstration" in html
-    assert html.count('class="app-hexmap__tile app-hexmap__tile--embedded"') == 5 + 1  # the city's five, and the legend
+    # The city's five tiles and the legend swatch, filled with the embedded pattern (colour and bar).
+    assert html.count('fill="url(#adoption-map-embedded)"') == 5 + 1
     assert "<title>City QMJ (QMJ): Embedded</title>" in html
     assert "<title>2023 Q1: 5</title>" in html  # the chart: five ICBs adopting in the first quarter of 2023
 

@@ -39,7 +39,7 @@ def test_the_detail_shows_innovations_and_spread_by_network(client, world, djang
     assert "Spread: adopted in 6 of 9 integrated care systems" in html
     assert "Health Innovation Midland Test" in html
     assert "Shire QUA" in html
-    assert html.count("app-hexmap__tile--adopted") == 6 + 1  # six tiles and the legend swatch
+    assert html.count('fill="url(#adoption-map-adopted)"') == 6 + 1  # six tiles and the legend swatch
 
 
 def test_draft_and_unknown_programmes_are_not_found(client, db):
