@@ -22,6 +22,10 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set the SECRET_KEY environment variable to a long random value.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The portal's public address: canonical links, Open Graph and feeds use it, never the request's Host.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where people report a problem with the portal itself (blank: the page points them to their network).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
 INSTALLED_APPS = [
     "hinportal.apps.PortalAdminConfig",
@@ -76,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "hinportal.site.context.site",
             ],
         },
     },

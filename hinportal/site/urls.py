@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("open-data/", open_data.page, name="open_data"),
     path("open-data/<slug:dataset>.csv", open_data.download, name="open_data_csv"),
+    path("contact/", views.contact, name="contact"),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
 ]

@@ -1,5 +1,7 @@
 import hashlib
 
+from django.conf import settings
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -93,3 +95,13 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    """Which network to contact, and how to report a problem with the portal itself."""
+    networks = Network.objects.order_by("name").prefetch_related(
+        Prefetch("icbs", queryset=IntegratedCareBoard.objects.current().order_by("short_name"), to_attr="current")
+    )
+    context = {"networks": networks, "contact_email": settings.CONTACT_EMAIL, "breadcrumbs": [("Home", "/")]}
+    return render(request, "pages/contact.html", context)

@@ -54,6 +54,7 @@ def public_pages(icb) -> list[str]:
         "/search/?q=asthma",
         "/open-data/",
         "/accessibility/",
+        "/contact/",
         "/privacy/",
         "/account/sign-in/",
         "/account/password-reset/",

@@ -44,3 +44,26 @@ def test_it_has_the_shared_layout(client, db):
         'href="/open-data/"',
     ):
         assert link in html
+
+
+def test_the_contact_page_says_which_network_covers_which_system(client, world, settings):
+    html = client.get("/contact/").content.decode()
+    assert "Contact and feedback" in html and 'href="/contact/"' in html  # the footer links to it
+    assert world.network.name in html and "Downland; Harbourside" in html
+    assert "mailto:" not in html
+    settings.CONTACT_EMAIL = "portal@example.org"
+    assert 'href="mailto:portal@example.org"' in client.get("/contact/").content.decode()
+
+
+def test_the_accessibility_statement_takes_the_public_sector_form(client, db):
+    html = client.get("/accessibility/").content.decode()
+    for heading in (
+        "How accessible this portal is",
+        "Feedback and contact information",
+        "Enforcement procedure",
+        "Compliance status",
+        "Non-accessible content",
+        "Preparation of this accessibility statement",
+    ):
+        assert heading in html
+    assert "partially compliant" in html and "2.5.8" in html and 'href="/contact/"' in html

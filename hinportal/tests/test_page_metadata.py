@@ -18,7 +18,8 @@ PAGES = [
 ]
 
 
-def test_every_page_has_a_unique_title_a_description_and_a_canonical_link(client, world):
+def test_every_page_has_a_unique_title_a_description_and_a_canonical_link(client, world, settings):
+    settings.SITE_URL = "https://portal.example.org"
     for n in range(25):
         make_innovation(name=f"Filler {n}")
     innovation = make_innovation(name="UroLift system", summary="Day-case treatment for an enlarged prostate.")
@@ -40,8 +41,22 @@ def test_every_page_has_a_unique_title_a_description_and_a_canonical_link(client
         title = " ".join(str(part) for part in title.children).strip()
         assert title.endswith("– HIN Portal"), path
         assert len(dict(description.attributes)["content"]) > 30, path
-        assert dict(canonical.attributes)["href"].startswith("http://testserver/"), path
+        # From settings.SITE_URL, never the request's Host header.
+        href = dict(canonical.attributes)["href"]
+        assert href.startswith(f"https://portal.example.org{path.split('?')[0]}"), path
+        (og_title,) = elements(response, "meta", property="og:title")
+        (og_url,) = elements(response, "meta", property="og:url")
+        assert dict(og_url.attributes)["content"] == href, path
+        assert dict(og_title.attributes)["content"] + " – HIN Portal" == title, path
         assert title not in titles, f"{path} repeats the title of {titles.get(title)}"
         titles[title] = path
     (canonical,) = elements(client.get(PAGES[2]), "link", rel="canonical")
-    assert dict(canonical.attributes)["href"] == "http://testserver/innovations/?page=2"
+    assert dict(canonical.attributes)["href"] == "https://portal.example.org/innovations/?page=2"
+
+
+def test_a_forged_host_header_does_not_reach_the_canonical_link(client, db, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = "https://portal.example.org"
+    html = client.get("/", HTTP_HOST="evil.example").content.decode()
+    assert "evil.example" not in html
+    assert '<link rel="canonical" href="https://portal.example.org/">' in html
