@@ -87,3 +87,10 @@ def summary_row(parser: template.base.Parser, token: template.base.Token) -> Sum
     nodelist = parser.parse(("endsummary_row",))
     parser.delete_first_token()
     return SummaryRowNode(parser.compile_filter(bits[1]), nodelist)
+
+
+@register.filter
+def chosen_filters(form: forms.BaseForm, leave_out: str = "q,sort") -> int:
+    """How many of a GET form's filters hold a choice (the search box and sort order left out)."""
+    names = set(leave_out.split(","))
+    return sum(1 for field in form if field.name not in names and field.value() not in (None, "", [], False))

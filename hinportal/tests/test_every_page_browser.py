@@ -116,3 +116,23 @@ def test_charts_are_one_size_with_16_pixel_labels_and_maps_link_every_tile(porta
         tiles = page.eval_on_selector_all(".app-hexmap__link", "els => els.map(e => e.getAttribute('href'))")
         assert len(tiles) == 42 and all(href.startswith("/ics/") for href in tiles), path
     assert heights == {200}
+
+
+def test_on_a_phone_the_filters_wait_behind_their_control_and_the_results_come_first(portal, page):
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto("/innovations/")
+    panel = page.locator("details[data-app-filters]")
+    assert panel.get_attribute("open") is None
+    assert page.get_by_label("Proven only").is_hidden()
+    results = page.locator("#results").bounding_box()
+    assert results["y"] - panel.bounding_box()["y"] < 200  # one line of control, then the results
+    page.get_by_text("Filter", exact=True).click()
+    assert page.get_by_label("Proven only").is_visible()
+    # A chosen filter keeps the panel open and says how many are chosen.
+    page.goto("/innovations/?category=digital")
+    assert page.locator("details[data-app-filters]").get_attribute("open") is not None
+    assert page.get_by_text("Filter (1 chosen)").is_visible()
+    # On a desktop, and without JavaScript anywhere, the filters are open.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/innovations/")
+    assert page.get_by_label("Proven only").is_visible()

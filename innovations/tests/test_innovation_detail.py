@@ -63,7 +63,8 @@ def test_real_adoptions_are_not_labelled_as_demonstration(client, world):
 def test_a_long_page_opens_with_a_contents_list_whose_links_land(client, db):
     innovation = make_innovation(name="Contents test")
     html = client.get(innovation.get_absolute_url()).content.decode()
-    contents = html[html.index('<nav class="nhsuk-contents-list"') : html.index("</nav>", html.index("nhsuk-contents-list"))]
+    start = html.index('<nav class="nhsuk-contents-list"')
+    contents = html[start : html.index("</nav>", start)]
     anchors = [part.split('"')[0] for part in contents.split('href="#')[1:]]
     assert anchors[:2] == ["about", "evidence"] and "adoption" in anchors
     for anchor in anchors:
