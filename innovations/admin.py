@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from hinportal.lib.admin import WORKFLOW_ACTIONS, ScopedAdmin, ScopedModelAdmin
+from hinportal.lib.admin import WORKFLOW_ACTIONS, LabelledTabularInline, ScopedAdmin, ScopedModelAdmin
 from hinportal.lib.exports import SpreadsheetExportMixin
 from hinportal.lib.imports_admin import ImportAdminMixin
 from hinportal.lib.versioning import VersionCheckedForm
@@ -12,7 +12,7 @@ from .resources import AdoptionResource, InnovationResource
 URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class NiceGuidanceInline(admin.TabularInline):
+class NiceGuidanceInline(LabelledTabularInline):
     model = NiceGuidance
     extra = 0
 

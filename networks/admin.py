@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from hinportal.lib.admin import ScopedModelAdmin
+from hinportal.lib.admin import LabelledTabularInline, ScopedModelAdmin
 
 from .models import HeadlineFigure, IntegratedCareBoard, Membership, Network, Region
 
@@ -25,7 +25,7 @@ class RegionAdmin(ScopedModelAdmin):
     fieldsets = [(None, {"fields": ["name", "slug", "ons_code", "ods_code"]}), SOURCE_FIELDSET]
 
 
-class IntegratedCareBoardInline(admin.TabularInline):
+class IntegratedCareBoardInline(LabelledTabularInline):
     model = IntegratedCareBoard
     fields = ["short_name", "ods_code", "region", "confidence"]
     readonly_fields = fields

@@ -5,9 +5,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
@@ -15,6 +17,7 @@ from django.db.models import IntegerField, Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import SHARED, can_change, choosable, is_national_admin, owns, scope, staff_network_id
@@ -40,6 +43,35 @@ class EstimatedCountPaginator(Paginator):
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             estimate = int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
         return estimate if estimate > EXACT_COUNT_UP_TO else queryset.count()
+
+
+def label_parts(field: Any) -> Any:
+    """A date and time split into two inputs under one label: name each input (axe: label)."""
+    if field is not None and isinstance(field.widget, forms.MultiWidget) and field.label:
+        for part, widget in zip(("date", "time"), field.widget.widgets, strict=False):
+            widget.attrs.setdefault("aria-label", f"{capfirst(str(field.label))}: {part}")
+    return field
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose inputs each carry their column's name (the column heading is not a label)."""
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class Labelled(formset):  # type: ignore[valid-type, misc]
+            def add_fields(self, form: forms.Form, index: int | None) -> None:
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this row"
+
+        return Labelled
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = label_parts(super().formfield_for_dbfield(db_field, request, **kwargs))
+        if field is not None and not isinstance(field.widget, forms.MultiWidget):
+            field.widget.attrs.setdefault("aria-label", capfirst(str(field.label or db_field.verbose_name)))
+        return field
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
@@ -113,6 +145,21 @@ class ScopedModelAdmin(admin.ModelAdmin):
         if "version_seen" in options["fields"]:
             return fieldsets
         return [(name, {**options, "fields": [*options["fields"], "version_seen"]}), *rest]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # A list of coded values (clinical areas, care settings, Core20PLUS5) is chosen from
+        # labelled checkboxes, not typed as comma-separated codes.
+        if isinstance(db_field, ArrayField) and db_field.base_field.choices:
+            return forms.TypedMultipleChoiceField(
+                label=capfirst(db_field.verbose_name),
+                choices=db_field.base_field.choices,
+                coerce=str,
+                required=not db_field.blank,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=db_field.help_text,
+            )
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return label_parts(field)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

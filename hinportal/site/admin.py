@@ -9,8 +9,8 @@ from .dashboard import dashboard
 
 
 class PortalAdminSite(admin.AdminSite):
-    site_header = "HIN Portal administration"
-    site_title = "HIN Portal admin"
+    site_header = "HIN Portal staff"
+    site_title = "HIN Portal staff"
     index_title = "Your network's records"
     index_template = "admin/portal_index.html"
     login_form = StaffAuthenticationForm

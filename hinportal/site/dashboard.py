@@ -1,6 +1,6 @@
 """What a network's staff see first in the admin: drafts awaiting review, recent changes, gaps."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
 from hinportal.lib.access import is_national_admin, scope, staff_network_id
@@ -29,7 +29,11 @@ def dashboard(user) -> dict:
             reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk]),
         )
         for model in (Innovation, Programme, Publication)
-        for obj in scope(model.objects.filter(status=Status.IN_REVIEW), user).order_by("-status_changed_at")[:RECENT]
+        # Newest submission first; a record whose submission time is unknown (loaded or imported
+        # straight into review) after every dated one, not before them.
+        for obj in scope(model.objects.filter(status=Status.IN_REVIEW), user).order_by(
+            F("status_changed_at").desc(nulls_last=True), "pk"
+        )[:RECENT]
     ]
     recent = []
     # What each kind of record needs to name itself, fetched with it.

@@ -22,6 +22,7 @@ def portal(transactional_db):
     icb = IntegratedCareBoard.objects.get(ods_code="QOX")
     lead = make_person("lead", "ICS lead", icb=icb)
     make_person("editor", "Network editor", network=Network.objects.get(code="HI-WEST"))
+    make_person("national", "National administrator")
     shortlist = Shortlist.objects.create(icb=icb, name="Board, March", created_by=lead)
     for innovation in Innovation.objects.published().filter(is_demo=False)[:2]:
         ShortlistItem.objects.create(shortlist=shortlist, innovation=innovation, note="For the board.")
@@ -136,3 +137,34 @@ def test_on_a_phone_the_filters_wait_behind_their_control_and_the_results_come_f
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/innovations/")
     assert page.get_by_label("Proven only").is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("username", ["editor", "national"])
+def test_the_staff_screens_network_staff_use(portal, page, width, username):
+    from innovations.models import Innovation
+
+    innovation = Innovation.objects.get(slug="urolift")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    problems = []
+    for path in (
+        "/admin/",
+        "/admin/innovations/innovation/",
+        "/admin/innovations/innovation/?q=urolift",
+        f"/admin/innovations/innovation/{innovation.pk}/change/",
+        f"/admin/innovations/innovation/{innovation.pk}/history/",
+        "/admin/innovations/innovation/add/",
+        "/admin/innovations/adoption/",
+        "/admin/innovations/adoption/import/",
+    ):
+        page.goto(path)
+        try:
+            assert_accessible(page)
+        except AssertionError as error:
+            problems.append(str(error))
+    assert not problems, "\n".join(problems)

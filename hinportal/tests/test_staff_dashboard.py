@@ -39,3 +39,20 @@ def test_the_landing_page_runs_the_same_queries_with_more_rows(client_as, world)
         innovation = make_innovation(name=f"Review {n}", status=Status.IN_REVIEW, lead_network=wessex)
         make_adoption(innovation=innovation, icb=world.icb)
     assert count_queries() == few
+
+
+def test_submissions_show_their_time_and_undated_ones_come_last(client_as, world):
+    from datetime import UTC, datetime
+
+    from innovations.models import Innovation
+
+    undated = make_innovation(name="Undated in review", status=Status.IN_REVIEW, lead_network=world.network)
+    dated = make_innovation(name="Dated in review", status=Status.IN_REVIEW, lead_network=world.network)
+    Innovation.objects.filter(pk=undated.pk).update(status_changed_at=None)
+    Innovation.objects.filter(pk=dated.pk).update(status_changed_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+    html = client_as("editor").get("/admin/").content.decode()
+    awaiting = html[html.index('id="awaiting-review"') : html.index('id="recent-changes"')]
+    assert awaiting.index("Dated in review") < awaiting.index("Undated in review")
+    assert "20 Nov 2026, 09:30" in awaiting and "submission time not recorded" in awaiting
+    assert "submitted  ago" not in awaiting
+    assert "<title>" in html and "HIN Portal staff" in html

@@ -33,8 +33,6 @@ def test_staff_can_add_an_innovation_with_its_guidance(admin_client, world):
             "lead_network": "",
             "category": "medical-device",
             "clinical_areas": "urology",
-            "care_settings": "",
-            "core20plus5": "",
             "stage": "evidence",
             "evidence_tier": "",
             "support_scheme": "",
@@ -62,3 +60,17 @@ def test_staff_can_add_an_innovation_with_its_guidance(admin_client, world):
     innovation = Innovation.objects.get(slug="new-device")
     assert [g.code for g in innovation.nice_guidance.all()] == ["MTG58"]
     assert Innovation.objects.filter(Search("mtg58", semantic=False).matches(Innovation)).get() == innovation
+
+
+def test_multi_value_fields_are_labelled_checkboxes_in_the_staff_screens(admin_client, world):
+    html = admin_client.get("/admin/innovations/innovation/add/").content.decode()
+    for name, value, label in (
+        ("clinical_areas", "cancer", "Cancer"),
+        ("care_settings", "primary-care", "Primary care"),
+        ("core20plus5", "hypertension-case-finding", "Hypertension case-finding"),
+    ):
+        assert f'type="checkbox" name="{name}" value="{value}"' in html, name
+        assert f"{label}</label>" in html, name
+    innovation = make_innovation()
+    response = admin_client.get(f"/admin/innovations/innovation/{innovation.pk}/change/")
+    assert 'name="clinical_areas" value="cancer"' in response.content.decode()

@@ -9,7 +9,7 @@ from networks.services import load_reference_data
 
 @pytest.mark.parametrize(
     ("path", "heading"),
-    [("/accessibility/", "Accessibility statement"), ("/privacy/", "Privacy and cookies")],
+    [("/accessibility/", "Accessibility statement for HIN Portal"), ("/privacy/", "Privacy and cookies")],
 )
 def test_the_footer_pages_render_without_queries(client, db, django_assert_num_queries, path, heading):
     with django_assert_num_queries(0):
