@@ -103,6 +103,41 @@ def assert_accessible(page) -> None:
     assert not summary, f"{page.url}: " + "; ".join(summary)
 
 
+VNU_JAR = Path(__file__).resolve().parent / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+@pytest.fixture
+def html_validator(tmp_path):
+    """Validate many pages' HTML with the Nu HTML Checker (the vnu-jar npm package, run by the
+    machine's Java) in one run: call it with {name: html}; it returns the errors, one line each."""
+    import json
+    import subprocess
+
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.exists():
+        message = "The Nu HTML Checker needs Java (apt-get install default-jre-headless) and `make install`"
+        if os.environ.get("HINPORTAL_CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def validate(pages: dict[str, str]) -> list[str]:
+        names = {}
+        for n, (name, html) in enumerate(pages.items()):
+            path = tmp_path / f"page-{n}.html"
+            path.write_text(html, encoding="utf-8")
+            names[str(path)] = name
+        command = [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *names]
+        run = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+        return [
+            f"{names.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: line {m.get('lastLine')}: "
+            f"{m.get('message')}"
+            for m in messages
+        ]
+
+    return validate
+
+
 @dataclass
 class World:
     """The small England the tests run in, made with the factories: our network (whose staff are

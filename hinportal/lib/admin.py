@@ -9,6 +9,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -43,6 +44,22 @@ class EstimatedCountPaginator(Paginator):
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
             estimate = int(cursor.fetchone()[0][0]["Plan"]["Plan Rows"])
         return estimate if estimate > EXACT_COUNT_UP_TO else queryset.count()
+
+
+class NamedEmptyAutocomplete(AutocompleteSelect):
+    """The admin's autocomplete, whose empty choice says what it is: "None", or for a required field
+    with nothing chosen yet "Choose one" (an empty <option>, or a required <select> with none, is
+    invalid HTML)."""
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        groups = super().optgroups(name, value, attr)
+        if self.is_required and not any(options for _, options, _ in groups):
+            groups.insert(0, (None, [self.create_option(name, "", "Choose one", False, 0)], 0))
+        for _, options, _ in groups:
+            for option in options:
+                if option["value"] == "" and not option["label"]:
+                    option["label"] = "None"
+        return groups
 
 
 def label_parts(field: Any) -> Any:
@@ -163,6 +180,8 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and type(field.widget) is AutocompleteSelect:
+            field.widget.__class__ = NamedEmptyAutocomplete
         return self._limit(field, db_field, request)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

@@ -62,8 +62,10 @@ def public_pages(icb) -> list[str]:
     ]
 
 
-def check(page, path: str, width: int) -> list[str]:
+def check(page, path: str, width: int, sources: dict[str, str] | None = None) -> list[str]:
     page.goto(path)
+    if sources is not None:
+        sources[path] = page.request.get(path).text()  # the HTML as served, for the Nu checker
     problems = []
     scroll = page.evaluate("document.documentElement.scrollWidth")
     if scroll > width:
@@ -84,10 +86,11 @@ def sign_in(page, username: str) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 320])
-def test_every_public_and_lead_page(portal, page, width):
+def test_every_public_and_lead_page(portal, page, width, html_validator):
     icb, shortlist = portal
     page.set_viewport_size({"width": width, "height": 900})
-    problems = [problem for path in public_pages(icb) for problem in check(page, path, width)]
+    sources: dict[str, str] = {}
+    problems = [problem for path in public_pages(icb) for problem in check(page, path, width, sources)]
     sign_in(page, "lead")
     for path in (
         f"/ics/{icb.slug}/workspace/",
@@ -96,7 +99,9 @@ def test_every_public_and_lead_page(portal, page, width):
         f"/shortlists/{shortlist.pk}/print/",
         f"/ics/{icb.slug}/workspace/submit/",
     ):
-        problems += check(page, path, width)
+        problems += check(page, path, width, sources)
+    if width == 1280:  # the same HTML at any width: validate it once
+        problems += html_validator(sources)
     assert not problems, "\n".join(problems)
 
 
@@ -141,7 +146,7 @@ def test_on_a_phone_the_filters_wait_behind_their_control_and_the_results_come_f
 
 @pytest.mark.parametrize("width", [1280, 320])
 @pytest.mark.parametrize("username", ["editor", "national"])
-def test_the_staff_screens_network_staff_use(portal, page, width, username):
+def test_the_staff_screens_network_staff_use(portal, page, width, username, html_validator):
     from innovations.models import Innovation
 
     innovation = Innovation.objects.get(slug="urolift")
@@ -152,6 +157,7 @@ def test_the_staff_screens_network_staff_use(portal, page, width, username):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
     problems = []
+    sources: dict[str, str] = {}
     for path in (
         "/admin/",
         "/admin/innovations/innovation/",
@@ -163,8 +169,11 @@ def test_the_staff_screens_network_staff_use(portal, page, width, username):
         "/admin/innovations/adoption/import/",
     ):
         page.goto(path)
+        sources[path] = page.request.get(path).text()
         try:
             assert_accessible(page)
         except AssertionError as error:
             problems.append(str(error))
+    if width == 1280:
+        problems += html_validator(sources)
     assert not problems, "\n".join(problems)
