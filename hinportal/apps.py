@@ -10,6 +10,7 @@ class HinportalConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the counter of failed sign-ins and the clock of signed-in sessions.
+        from . import checks  # noqa: F401
         from .lib import accounts, middleware  # noqa: F401
 
         post_migrate.connect(_ensure_roles, dispatch_uid="hinportal.ensure_roles")

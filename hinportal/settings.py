@@ -211,5 +211,11 @@ LOGGING = {
 }
 
 ADMINS = [("HIN Portal", a) for a in env.list("ADMIN_EMAILS", default=[])]
+# Outgoing mail: EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587, sets the SMTP backend,
+# host, port, credentials and TLS. Without it mail goes to the console, which the deploy check
+# refuses when DEBUG is off (hinportal/checks.py).
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@hinportal.invalid")

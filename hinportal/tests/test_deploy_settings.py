@@ -10,6 +10,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://portal@db.example.org/portal",
     "DEBUG": "off",
     "HTTPS": "on",
+    "EMAIL_URL": "smtp+tls://portal:secret@mail.example.org:587",
 }
 
 
@@ -32,3 +33,10 @@ def test_a_missing_secret_key_fails_loudly(tmp_path):
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_the_deploy_check_refuses_mail_that_never_leaves_the_machine():
+    env = {**PRODUCTION, "EMAIL_URL": "", "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "hinportal.E001" in result.stderr and "EMAIL_URL" in result.stderr
