@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "health_check",
     "django_tasks",
     "django_tasks_db",
     "hinportal",
@@ -186,6 +187,8 @@ CRISPY_FAIL_SILENTLY = not DEBUG
 # HTTPS is on unless a developer's .env turns it off to serve plain http on loopback.
 HTTPS = env.bool("HTTPS", default=True)
 SECURE_SSL_REDIRECT = HTTPS
+# The load balancer's health probe speaks plain HTTP to each host.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)

@@ -4,6 +4,7 @@ from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
 
 from . import open_data, views
+from .health import health
 from .sitemaps import SITEMAPS
 
 # The sitemap is built from every published record: kept for an hour in the shared cache.
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("health/", health, name="health"),
     path(
         "sitemap.xml",
         cache_page(SITEMAP_SECONDS)(sitemap_views.index),
