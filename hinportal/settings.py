@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "health_check",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "hinportal",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "hinportal.lib.middleware.signed_in_sessions_expire",
     "hinportal.lib.middleware.private_pages_not_stored",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hinportal.lib.middleware.permissions_policy",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -187,6 +191,26 @@ CRISPY_FAIL_SILENTLY = not DEBUG
 # HTTPS is on unless a developer's .env turns it off to serve plain http on loopback.
 HTTPS = env.bool("HTTPS", default=True)
 SECURE_SSL_REDIRECT = HTTPS
+# Content-Security-Policy (django-csp): nothing by default, then only the portal's own scripts,
+# styles, images and forms; no inline script or style anywhere, the admin included; no framing.
+# The NHS.UK frontend's fonts come from assets.nhs.uk.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the portal never uses, switched off (hinportal.lib.middleware.permissions_policy).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # The load balancer's health probe speaks plain HTTP to each host.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = HTTPS

@@ -89,3 +89,14 @@ def signed_in_sessions_expire(get_response: Handler) -> Handler:
         return get_response(request)
 
     return middleware
+
+
+def permissions_policy(get_response: Handler) -> Handler:
+    """Switch off browser features the portal never uses (settings.PERMISSIONS_POLICY)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware

@@ -77,6 +77,20 @@ def check(page, path: str, width: int, sources: dict[str, str] | None = None) ->
     return problems
 
 
+def watch_policy(page) -> list[str]:
+    """What the browser refuses under the Content-Security-Policy, as it logs it."""
+    refused: list[str] = []
+
+    def note(message) -> None:
+        where = message.location.get("url", "")
+        # axe-core's own probes (it tries styles while it checks) are the test's, not the portal's.
+        if "Content Security Policy" in message.text and "axe-core" not in where:
+            refused.append(f"{page.url}: {message.text.split('.')[0]} (from {where or 'the page'})")
+
+    page.on("console", note)
+    return refused
+
+
 def sign_in(page, username: str) -> None:
     page.goto("/account/sign-in/")
     page.get_by_label("Username").fill(username)
@@ -88,6 +102,7 @@ def sign_in(page, username: str) -> None:
 @pytest.mark.parametrize("width", [1280, 320])
 def test_every_public_and_lead_page(portal, page, width, html_validator):
     icb, shortlist = portal
+    refused = watch_policy(page)
     page.set_viewport_size({"width": width, "height": 900})
     sources: dict[str, str] = {}
     problems = [problem for path in public_pages(icb) for problem in check(page, path, width, sources)]
@@ -102,7 +117,7 @@ def test_every_public_and_lead_page(portal, page, width, html_validator):
         problems += check(page, path, width, sources)
     if width == 1280:  # the same HTML at any width: validate it once
         problems += html_validator(sources)
-    assert not problems, "\n".join(problems)
+    assert not problems + refused, "\n".join(problems + refused)
 
 
 @pytest.mark.parametrize("width", [1280, 320])
@@ -150,6 +165,7 @@ def test_the_staff_screens_network_staff_use(portal, page, width, username, html
     from innovations.models import Innovation
 
     innovation = Innovation.objects.get(slug="urolift")
+    refused = watch_policy(page)
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(username)
@@ -176,4 +192,4 @@ def test_the_staff_screens_network_staff_use(portal, page, width, username, html
             problems.append(str(error))
     if width == 1280:
         problems += html_validator(sources)
-    assert not problems, "\n".join(problems)
+    assert not problems + refused, "\n".join(problems + refused)
