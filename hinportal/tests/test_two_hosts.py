@@ -62,11 +62,28 @@ class Host:
             stderr=subprocess.STDOUT,
         )
 
-    def request(self, method: str, path: str, cookies: dict, form: dict | None = None) -> http.client.HTTPResponse:
+    def request(
+        self, method: str, path: str, cookies: dict, form: dict | None = None, upload: tuple[str, bytes] | None = None
+    ) -> http.client.HTTPResponse:
         conn = http.client.HTTPConnection(self.address, self.port, timeout=30)
         headers = {"Host": "portal.test", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
-        body = None
-        if form is not None:
+        body: str | bytes | None = None
+        if upload is not None:  # multipart: the form's fields and one file, as "import_file"
+            boundary = "hinportal-two-hosts"
+            parts = [
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                for k, v in (form or {}).items()
+            ]
+            name, content = upload
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="import_file"; filename="{name}"\r\n'
+                "Content-Type: text/csv\r\n\r\n".encode()
+                + content
+                + b"\r\n"
+            )
+            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif form is not None:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         conn.request(method, path, body=body, headers=headers)
@@ -106,6 +123,10 @@ def two_hosts(transactional_db, tmp_path):
             host.stop()
 
 
+def csrf_token(response: http.client.HTTPResponse) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)  # type: ignore[attr-defined]
+
+
 def sign_in(host: Host, cookies: dict, password: str) -> http.client.HTTPResponse:
     page = host.request("GET", "/account/sign-in/", cookies)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)  # type: ignore[attr-defined]
@@ -137,3 +158,45 @@ def test_a_session_a_lock_out_and_the_cache_carry_from_one_host_to_the_other(two
     import redis
 
     assert any(redis.Redis.from_url(REDIS_URL).scan_iter("*sign-in-failures*"))
+
+
+def test_an_import_checked_on_one_host_is_confirmed_on_the_other(two_hosts, world, settings):
+    from innovations.models import Adoption
+    from innovations.tests.factories import make_innovation
+
+    first, second = two_hosts
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    make_person("national", "National administrator")
+    innovation = make_innovation()
+    staff: dict = {}
+    login = first.request("GET", "/admin/login/", staff)
+    first.request(
+        "POST",
+        "/admin/login/",
+        staff,
+        {"csrfmiddlewaretoken": csrf_token(login), "username": "national", "password": PASSWORD, "next": "/admin/"},
+    )
+    form = first.request("GET", "/admin/innovations/adoption/import/", staff)
+    csv = f"innovation,icb,status,started_on\n{innovation.slug},T01,adopted,2024-01-01\n".encode()
+    preview = first.request(
+        "POST",
+        "/admin/innovations/adoption/import/",
+        staff,
+        {"csrfmiddlewaretoken": csrf_token(form)},
+        upload=("adoptions.csv", csv),
+    )
+    assert preview.status == 200, preview.text[:500]  # type: ignore[attr-defined]
+    job = re.search(r"/admin/innovations/adoption/import/([0-9a-f-]{36})/", preview.text).group(1)  # type: ignore[attr-defined]
+
+    # The other host holds the same preview (the file is kept in the database, not on a disk)...
+    page = second.request("GET", f"/admin/innovations/adoption/import/{job}/", staff)
+    assert page.status == 200
+    assert 'id="import-preview"' in page.text and "Importing this file would add 1" in page.text  # type: ignore[attr-defined]
+    assert innovation.name in page.text  # type: ignore[attr-defined]
+    assert not Adoption.objects.exists()
+    # ...and confirming it there writes the rows.
+    done = second.request(
+        "POST", f"/admin/innovations/adoption/import/{job}/confirm/", staff, {"csrfmiddlewaretoken": csrf_token(page)}
+    )
+    assert done.status == 302
+    assert Adoption.objects.get().innovation == innovation
