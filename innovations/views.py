@@ -243,6 +243,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         Programme.objects.published()
         .select_related("lead_network")
         .annotate(innovation_count=Count("innovations", filter=Q(innovations__status=Status.PUBLISHED)))
+        # Meta.ordering does not apply to a GROUP BY query: newest first, said again here.
+        .order_by("-starts_on", "name")
     )
     by_kind = {kind: [] for kind in ProgrammeKind}
     for programme in programmes:

@@ -16,7 +16,6 @@ class Bar:
     y: float
     width: float
     height: float
-    tick: bool
 
 
 @dataclass
@@ -26,7 +25,6 @@ class BarChart:
     width: int = WIDTH
     height: int = HEIGHT
     baseline: int = HEIGHT - BOTTOM
-    left: int = LEFT
 
     @property
     def first(self) -> str:
@@ -62,7 +60,6 @@ def quarterly(counts: Counter) -> BarChart | None:
                 y=round(HEIGHT - BOTTOM - height, 1),
                 width=round(slot * 0.8, 1),
                 height=round(height, 1),
-                tick=q == 1 or index == 0,
             )
         )
     return BarChart(bars=bars, maximum=maximum)

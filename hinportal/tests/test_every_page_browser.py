@@ -155,6 +155,11 @@ def test_on_a_phone_the_filters_wait_behind_their_control_and_the_results_come_f
     page.goto("/innovations/?category=digital")
     assert page.locator("details[data-app-filters]").get_attribute("open") is not None
     assert page.get_by_text("Filter (1 chosen)").is_visible()
+    # The lead's gap list too.
+    icb, _ = portal
+    page.goto(f"/ics/{icb.slug}/proven-elsewhere/")
+    assert page.locator("details[data-app-filters]").get_attribute("open") is None
+    assert page.get_by_label("Search this list").is_visible()
     # On a desktop, and without JavaScript anywhere, the filters are open.
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/innovations/")

@@ -1,3 +1,5 @@
+import re
+
 from hinportal.lib.workflow import Status
 from innovations.choices import ProgrammeKind
 from innovations.tests.factories import adopt_in, make_innovation, make_programme
@@ -45,3 +47,17 @@ def test_the_detail_shows_innovations_and_spread_by_network(client, world, djang
 def test_draft_and_unknown_programmes_are_not_found(client, db):
     assert client.get(make_programme(status=Status.DRAFT).get_absolute_url()).status_code == 404
     assert client.get("/programmes/nope/").status_code == 404
+
+
+def test_the_list_runs_newest_first(client, db):
+    from datetime import date
+
+    from innovations.models import Programme
+
+    # Created in an order that is neither newest nor oldest first.
+    for year in (2020, 2018, 2024, 2019):
+        programme = make_programme(name=f"Begun in {year}")
+        Programme.objects.filter(pk=programme.pk).update(starts_on=date(year, 4, 1), ends_on=None)
+    html = client.get("/programmes/").content.decode()
+    shown = [int(year) for year in re.findall(r">Begun in (\d{4})</a>", html)]
+    assert shown == [2024, 2020, 2019, 2018]
