@@ -201,12 +201,47 @@ def personas(world) -> dict:
     }
 
 
+def second_factor_device(user):
+    """The person's authenticator app (a confirmed TOTP device), made if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+
+
+def current_code(device) -> str:
+    """The 6-digit code the person's app shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in_fully(client, user):
+    """Sign in as this person, with the second factor a staff account needs already given."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    if user.is_staff:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client, past the second factor as every staff account must be."""
+    from django.test import Client
+
+    return sign_in_fully(Client(), admin_user)
+
+
 @pytest.fixture
 def client_as(client, personas):
     def sign_in(persona: str):
         client.logout()
         if personas[persona] is not None:
-            client.force_login(personas[persona])
+            sign_in_fully(client, personas[persona])
         return client
 
     return sign_in

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from .lib import second_factor
 from .lib.accounts import NhsSetPasswordForm, PasswordResetView, SignInView
 
 app_name = "account"
@@ -14,6 +15,10 @@ urlpatterns = [
         name="sign_in",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign_out"),
+    # Staff accounts' second factor (hinportal.lib.second_factor).
+    path("two-factor/", second_factor.verify, name="two_factor"),
+    path("two-factor/set-up/", second_factor.set_up, name="two_factor_set_up"),
+    path("two-factor/recovery-codes/", second_factor.recovery_codes, name="recovery_codes"),
     path(
         "password-reset/",
         PasswordResetView.as_view(

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "health_check",
     "csp",
     "django_tasks",
@@ -61,8 +64,11 @@ MIDDLEWARE = [
     "hinportal.lib.middleware.reject_unreadable_bodies",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hinportal.lib.middleware.signed_in_sessions_expire",
+    # Staff accounts that have given only their password may set up their app or enter a code, no more.
+    "hinportal.lib.second_factor.staff_second_factor",
     "hinportal.lib.middleware.private_pages_not_stored",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -105,6 +111,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The name authenticator apps show beside the portal's codes.
+OTP_TOTP_ISSUER = "HIN Portal"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

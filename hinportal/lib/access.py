@@ -80,6 +80,11 @@ def is_national_admin(user: Person) -> bool:
     return bool(active and (getattr(user, "is_superuser", False) or NATIONAL_ADMIN in _roles(user)))
 
 
+def may_reset_second_factor(user: Person) -> bool:
+    """Only a national administrator may reset a colleague's second factor (hinportal.lib.second_factor)."""
+    return is_national_admin(user)
+
+
 def is_publisher(user: Person) -> bool:
     return PUBLISHER in _roles(user)
 

@@ -22,5 +22,10 @@ class PortalAdminSite(admin.AdminSite):
             response.status_code = 429
         return response
 
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Staff screens need the second factor as well as the password (hinportal.lib.second_factor)."""
+        user = request.user
+        return super().has_permission(request) and bool(getattr(user, "is_verified", lambda: False)())
+
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         return super().index(request, {**(extra_context or {}), **dashboard(request.user)})

@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from conftest import sign_in_fully
 from hinportal.lib import middleware
 
 
@@ -61,7 +62,7 @@ def test_the_admin_refuses_a_weak_password_for_a_colleague_too(client_as, person
 
 
 def test_a_signed_in_session_ends_after_a_while_without_use(client, personas, monkeypatch):
-    client.force_login(personas["editor"])
+    sign_in_fully(client, personas["editor"])
     assert client.get("/admin/").status_code == 200
     later = time.time() + 31 * 60
     monkeypatch.setattr(middleware.time, "time", lambda: later)
@@ -71,7 +72,7 @@ def test_a_signed_in_session_ends_after_a_while_without_use(client, personas, mo
 
 
 def test_a_session_in_use_lasts_but_not_beyond_its_maximum(client, personas, monkeypatch):
-    client.force_login(personas["editor"])
+    sign_in_fully(client, personas["editor"])
     start = time.time()
     for minutes in range(20, 600, 20):  # a request every 20 minutes keeps it going...
         monkeypatch.setattr(middleware.time, "time", lambda m=minutes: start + m * 60)
@@ -81,14 +82,14 @@ def test_a_session_in_use_lasts_but_not_beyond_its_maximum(client, personas, mon
 
 
 def test_a_session_in_use_is_written_back_at_most_once_a_minute(client, personas, django_assert_num_queries):
-    client.force_login(personas["editor"])
+    sign_in_fully(client, personas["editor"])
     client.get("/search/")
-    with django_assert_num_queries(2):  # the session and the user: no session write
+    with django_assert_num_queries(3):  # the session, the user and their second factor: no session write
         client.get("/search/")
 
 
 def test_the_idle_limit_reaches_the_browser_cookie(client, personas):
-    client.force_login(personas["editor"])
+    sign_in_fully(client, personas["editor"])
     assert client.session.get_expiry_age() == 30 * 60
 
 
@@ -102,7 +103,7 @@ def test_an_anonymous_session_keeps_djangos_lifetime(client, db):
 
 def test_changing_a_password_ends_the_persons_other_sessions(client, personas):
     editor = personas["editor"]
-    client.force_login(editor)
+    sign_in_fully(client, editor)
     assert client.get("/admin/").status_code == 200
     editor.set_password("Heron kettle 47 marmalade")
     editor.save()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 
-from conftest import make_person
+from conftest import make_person, sign_in_fully
 from hinportal.lib.workflow import TRANSITIONS, Status
 from hinportal.tests.admin_forms import change_form_data
 from innovations.models import Innovation
@@ -40,8 +40,8 @@ def race(*jobs):
 def test_the_second_of_two_editors_is_told_and_keeps_what_they_typed(client_as, personas, world):
     innovation = our_draft(world, summary="As it was.")
     first, second = Client(), Client()
-    first.force_login(personas["editor"])
-    second.force_login(personas["publisher"])
+    sign_in_fully(first, personas["editor"])
+    sign_in_fully(second, personas["publisher"])
     first_form = change_form_data(first.get(CHANGE.format(innovation.pk)))
     second_form = change_form_data(second.get(CHANGE.format(innovation.pk)))
 
@@ -72,7 +72,7 @@ def test_two_saves_at_the_same_moment_one_wins_and_one_is_told(personas, world):
     clients = []
     for person, words in ((personas["editor"], "First words."), (personas["publisher"], "Second words.")):
         client = Client()
-        client.force_login(person)
+        sign_in_fully(client, person)
         data = change_form_data(client.get(CHANGE.format(innovation.pk)))
         data["summary"] = words
         clients.append((client, data))
@@ -154,7 +154,7 @@ SUBMISSION = {
 
 def lead_client(person) -> Client:
     client = Client()
-    client.force_login(person)
+    sign_in_fully(client, person)
     return client
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 
+from conftest import sign_in_fully
 from innovations.models import Shortlist
 from innovations.tests.factories import make_innovation
 
@@ -21,7 +22,7 @@ ADMIN_LISTS = [
 def test_a_member_of_staff_without_a_membership_sees_empty_lists(client, db, path):
     person = User.objects.create_user(username="adrift", password="x", is_staff=True)
     person.groups.add(Group.objects.get(name="Network editor"))
-    client.force_login(person)
+    sign_in_fully(client, person)
     response = client.get(path)
     assert response.status_code == 200
     assert "/change/" not in response.content.decode().split('id="result_list"')[-1]

@@ -15,6 +15,8 @@ tests a response's headers decide; each starts from 100:
 
 from django.contrib.auth.models import User
 
+from conftest import sign_in_fully
+
 SAFE_REFERRERS = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 
 
@@ -73,7 +75,7 @@ def test_public_pages_score_at_least_115(client, db, settings):
 def test_the_staff_screens_score_at_least_115_with_their_cookies(client, db, settings):
     https(settings)
     User.objects.create_superuser("admin", "admin@example.org", "x" * 20)
-    client.force_login(User.objects.get())
+    sign_in_fully(client, User.objects.get())
     response = client.get("/admin/", secure=True)
     total, parts = observatory_score(response)
     assert total >= 115, parts

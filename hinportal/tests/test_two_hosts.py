@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from conftest import make_person
+from conftest import current_code, make_person, second_factor_device
 from hinportal.tests.test_database_outage import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -166,7 +166,7 @@ def test_an_import_checked_on_one_host_is_confirmed_on_the_other(two_hosts, worl
 
     first, second = two_hosts
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    make_person("national", "National administrator")
+    app = second_factor_device(make_person("national", "National administrator"))
     innovation = make_innovation()
     staff: dict = {}
     login = first.request("GET", "/admin/login/", staff)
@@ -176,6 +176,10 @@ def test_an_import_checked_on_one_host_is_confirmed_on_the_other(two_hosts, worl
         staff,
         {"csrfmiddlewaretoken": csrf_token(login), "username": "national", "password": PASSWORD, "next": "/admin/"},
     )
+    # The second factor on one host counts on the other (the session says which app confirmed it).
+    code_page = first.request("GET", "/account/two-factor/", staff)
+    entered = {"csrfmiddlewaretoken": csrf_token(code_page), "code": current_code(app)}
+    assert first.request("POST", "/account/two-factor/", staff, entered).status == 302
     form = first.request("GET", "/admin/innovations/adoption/import/", staff)
     csv = f"innovation,icb,status,started_on\n{innovation.slug},T01,adopted,2024-01-01\n".encode()
     preview = first.request(
