@@ -12,6 +12,7 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 # The task worker runs beside the web server and stops with it (Ctrl-C stops both; so does `make stop`).
 run: setup
 	@$(PY) manage.py ensure_admin
+	@$(PY) manage.py schedule_housekeeping
 	@echo "HIN Portal is at http://$(BIND)/ (staff sign in at http://$(BIND)/admin/). Stop with Ctrl-C, then 'make stop'."
 	@echo "The task worker logs to .local/worker.log."
 	@$(PY) manage.py db_worker --no-reload >> .local/worker.log 2>&1 & echo $$! > .local/worker.pid; \

@@ -9,7 +9,8 @@ LOCAL_MAIL = ("console", "locmem", "dummy", "filebased")
 @register(Tags.security, deploy=True)
 def mail_leaves_the_machine(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """In production, password resets and notifications must reach people: no console mail."""
-    backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2] if "." in settings.EMAIL_BACKEND else ""
+    delivery = settings.EMAIL_DELIVERY_BACKEND
+    backend = delivery.rsplit(".", 2)[-2] if "." in delivery else ""
     if settings.DEBUG or backend not in LOCAL_MAIL:
         return []
     return [

@@ -61,6 +61,40 @@ class ImportJob(models.Model):
         return round(100 * self.rows_checked / self.rows_total) if self.rows_total else 0
 
 
+class ExportJob(models.Model):
+    """A staff screen's export too large to write while the person waits: the rows chosen (their
+    primary keys, as filtered and scoped when asked for), written by the task worker into a file
+    kept here for the person who asked, and for no one else."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for the task worker"
+        WRITING = "writing", "Writing"
+        DONE = "done", "Ready to download"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    model = models.CharField(max_length=100, help_text="The exported model's label, e.g. innovations.Adoption.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10, help_text="The file's extension: csv or xlsx.")
+    resource = models.PositiveSmallIntegerField(default=0, help_text="Which of the admin's export resources.")
+    fields = models.JSONField(default=list, help_text="The columns chosen on the export form (empty: all).")
+    pks = models.JSONField(default=list, help_text="The primary keys of the rows to export, in order.")
+    state = models.CharField(max_length=10, choices=State, default=State.WAITING)
+    rows_total = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(default=b"", help_text="The written file.")
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="exportjob_created")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display().lower()})"
+
+
 class Synonym(Versioned):
     """A search term and the other words people use for the same thing: an abbreviation, a lay
     term, another spelling. A search for any of them finds records that use any other, with no

@@ -134,6 +134,10 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 IMPORT_MAX_COLUMNS = 40
 IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=500)
+# Staff screens' exports of more rows than this are written by the task worker (hinportal.lib.exports);
+# more than EXPORT_MAX_ROWS are refused with a message asking for a narrower filter.
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=5_000)
+EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)
 
 # Background work (django-tasks): a queue in PostgreSQL, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -248,9 +252,13 @@ LOGGING = {
 ADMINS = [("HIN Portal", a) for a in env.list("ADMIN_EMAILS", default=[])]
 # Outgoing mail: EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587, sets the SMTP backend,
 # host, port, credentials and TLS. Without it mail goes to the console, which the deploy check
-# refuses when DEBUG is off (hinportal/checks.py).
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# refuses when DEBUG is off (hinportal/checks.py). Pages queue their mail (hinportal.lib.mail) and
+# the task worker sends it through that backend.
+EMAIL_DELIVERY_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
-    globals().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    EMAIL_DELIVERY_BACKEND = _email.pop("EMAIL_BACKEND")
+    globals().update(_email)
+EMAIL_BACKEND = "hinportal.lib.mail.QueuedEmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@hinportal.invalid")

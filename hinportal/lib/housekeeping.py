@@ -1,0 +1,68 @@
+"""Periodic clean-up, run by the task worker once a day: expired sessions (`clearsessions`), sign-in
+lock-out records past their cool-off, import and export jobs (with the files they hold) after a
+week, and the queue's own finished task results after a week. Each run queues the next; `manage.py
+schedule_housekeeping` (run by `make run` and by each deployment) makes sure one is waiting."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks import task
+
+logger = logging.getLogger(__name__)
+EVERY = timedelta(days=1)
+KEEP_IMPORTS = timedelta(days=7)
+KEEP_TASK_RESULTS_DAYS = 7
+
+
+def clean_up() -> dict[str, int]:
+    """Remove what has expired; return how many rows of each kind went."""
+    from axes.models import AccessAttempt, AccessFailureLog
+    from django.contrib.sessions.models import Session
+    from django_tasks_db.models import DBTaskResult
+
+    from hinportal.models import ExportJob, ImportJob
+
+    now = timezone.now()
+    sessions = Session.objects.filter(expire_date__lt=now).count()
+    call_command("clearsessions")
+    cool_off = now - settings.AXES_COOLOFF_TIME
+    removed = {
+        "expired sessions": sessions,
+        "lock-out records": AccessAttempt.objects.filter(attempt_time__lt=cool_off).delete()[0],
+        "failed sign-in log entries": AccessFailureLog.objects.filter(attempt_time__lt=now - KEEP_IMPORTS).delete()[0],
+        "import jobs": ImportJob.objects.filter(created_at__lt=now - KEEP_IMPORTS)
+        .exclude(state__in=ImportJob.IN_PROGRESS)
+        .delete()[0],
+        "export files": ExportJob.objects.filter(created_at__lt=now - KEEP_IMPORTS).delete()[0],
+        "finished task results": DBTaskResult.objects.finished()
+        .filter(finished_at__lt=now - timedelta(days=KEEP_TASK_RESULTS_DAYS))
+        .delete()[0],
+    }
+    logger.info("Housekeeping: removed %s", ", ".join(f"{n} {kind}" for kind, n in removed.items()))
+    return removed
+
+
+@task()
+def housekeeping() -> None:
+    try:
+        clean_up()
+    finally:
+        schedule(after=EVERY)
+
+
+def schedule(after: timedelta = timedelta(0)) -> bool:
+    """Queue the next clean-up unless one is already waiting; return whether one was queued."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        # Waiting, now or later (the queue's ready() leaves out tasks whose time has not come).
+        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=housekeeping.module_path)
+        if waiting.exists():
+            return False
+        housekeeping.using(run_after=timezone.now() + after).enqueue()
+        return True
+    return False
