@@ -3,7 +3,8 @@ cached for a few minutes because each one groups every adoption."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from hinportal.lib.charts import BarChart, quarterly
@@ -13,7 +14,7 @@ from hinportal.lib.workflow import Status
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
-from .choices import ADOPTED, AdoptionStatus
+from .choices import ADOPTED, AdoptionStatus, LocalStatus
 from .models import Adoption, Innovation
 
 STATUS_LEGEND = [("none", "Not recorded")] + [(s.value, s.label) for s in AdoptionStatus]
@@ -119,6 +120,20 @@ def chart_for(adoptions: QuerySet) -> BarChart | None:
     return quarterly(Counter({(year, quarter): n for year, quarter, n in rows}))
 
 
+def _gaps_generation(icb_id: int) -> int:
+    return cache.get(f"gaps-generation:{icb_id}", 0)
+
+
+def forget_adoption_figures(icb_id: int) -> None:
+    """After an adoption of this ICB changed: its gap lists and the totals are worked out afresh on
+    the next request, so the person who changed it sees the change at once."""
+    try:
+        cache.incr(f"gaps-generation:{icb_id}")
+    except ValueError:
+        cache.set(f"gaps-generation:{icb_id}", 1, None)
+    cache.delete("adoption:totals")
+
+
 def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> list[int]:
     """The ranked ids of proven innovations this ICB has not adopted, with the filters applied."""
 
@@ -130,6 +145,14 @@ def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> l
             queryset = queryset.filter(category__in=filters["category"])
         if filters.get("core20"):
             queryset = queryset.filter(core20plus5__overlap=filters["core20"])
+        here = filters.get("here")
+        if here == LocalStatus.NOT_STARTED:
+            queryset = queryset.exclude(Exists(Adoption.objects.filter(innovation=OuterRef("pk"), icb=icb)))
+        elif here in LocalStatus.STATUSES:
+            recorded = Adoption.objects.filter(
+                innovation=OuterRef("pk"), icb=icb, status__in=LocalStatus.STATUSES[here]
+            )
+            queryset = queryset.filter(Exists(recorded))
         return list(queryset.values_list("pk", flat=True))
 
-    return cached(f"gaps:{icb.pk}:{key}", compute)
+    return cached(f"gaps:{icb.pk}:{_gaps_generation(icb.pk)}:{key}", compute)

@@ -143,6 +143,24 @@ class AdoptionStatus(models.TextChoices):
 ADOPTED = (AdoptionStatus.ADOPTED, AdoptionStatus.EMBEDDED)
 
 
+class LocalStatus:
+    """The gap list's "status here" filter: what the ICB has recorded for an innovation it has not adopted."""
+
+    NOT_STARTED = "not-started"
+    UNDER_WAY = "under-way"
+    DISCONTINUED = "discontinued"
+    CHOICES = [
+        ("", "Any"),
+        (NOT_STARTED, "Nothing recorded here"),
+        (UNDER_WAY, "Exploring or piloting here"),
+        (DISCONTINUED, "Discontinued here"),
+    ]
+    STATUSES = {
+        UNDER_WAY: [AdoptionStatus.EXPLORING, AdoptionStatus.PILOTING],
+        DISCONTINUED: [AdoptionStatus.DISCONTINUED],
+    }
+
+
 class ProgrammeKind(models.TextChoices):
     PROGRAMME = "programme", "National adoption and spread programme"
     SCHEME = "scheme", "National support scheme"

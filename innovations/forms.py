@@ -3,9 +3,13 @@ from django.utils.text import slugify
 
 from hinportal.lib.forms import NhsukForm
 from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
+from hinportal.lib.versioning import VersionCheckedForm
 
-from .choices import CareSetting, Category, ClinicalArea, Core20Plus5, Stage
-from .models import Innovation, ShortlistItem
+from .choices import AdoptionStatus, CareSetting, Category, ClinicalArea, Core20Plus5, LocalStatus, Stage
+from .models import Adoption, Innovation, ShortlistItem
+
+# Dates as people in England type them, day first; ISO as well.
+UK_DATES = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
 
 
 class ProvenElsewhereFilterForm(NhsukForm, forms.Form):
@@ -25,6 +29,7 @@ class ProvenElsewhereFilterForm(NhsukForm, forms.Form):
     core20 = forms.MultipleChoiceField(
         label="Core20PLUS5", choices=Core20Plus5.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+    here = forms.ChoiceField(label="Status here", choices=LocalStatus.CHOICES, required=False, widget=forms.RadioSelect)
 
 
 class ShortlistForm(NhsukForm, forms.Form):
@@ -117,3 +122,40 @@ class LocalInnovationForm(NhsukForm, forms.ModelForm):
         if not slugify(name):
             raise forms.ValidationError("Enter a name with at least one letter or number.")
         return name
+
+
+class LocalAdoptionForm(NhsukForm, VersionCheckedForm):
+    """An ICS lead's record of how far their own system has gone with one innovation."""
+
+    started_on = forms.DateField(
+        label="Started on",
+        input_formats=UK_DATES,
+        help_text="When your system started exploring, piloting or using it. For example, 1/4/2025.",
+        error_messages={"required": "Enter the date it started here", "invalid": "Enter a real date, like 1/4/2025"},
+    )
+    ended_on = forms.DateField(
+        label="Ended on (if it has)",
+        input_formats=UK_DATES,
+        required=False,
+        help_text="Only if your system has stopped using it.",
+        error_messages={"invalid": "Enter a real date, like 31/3/2026"},
+    )
+
+    class Meta:
+        model = Adoption
+        fields = ["status", "started_on", "ended_on", "patients_reached", "source_note"]
+        labels = {
+            "status": "How far has your system gone with it?",
+            "patients_reached": "Patients reached so far (if known)",
+            "source_note": "Note (optional)",
+        }
+        help_texts = {
+            "source_note": "For your network and colleagues: for example which places use it, or why it stopped.",
+        }
+        widgets = {"status": forms.RadioSelect, "source_note": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"status": {"required": "Choose how far your system has gone with it"}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = AdoptionStatus.choices
+        self.fields["patients_reached"].widget.attrs.update({"inputmode": "numeric", "class": "nhsuk-input--width-10"})

@@ -18,6 +18,11 @@ urlpatterns = [
     path("ics/<slug:slug>/workspace/", workspace.workspace, name="workspace"),
     path("ics/<slug:slug>/workspace/shortlists/", workspace.shortlist_create, name="shortlist_create"),
     path("ics/<slug:slug>/workspace/submit/", workspace.submit_innovation, name="submit"),
+    path(
+        "ics/<slug:slug>/workspace/adoptions/<slug:innovation_slug>/",
+        workspace.record_adoption,
+        name="record_adoption",
+    ),
     path("shortlists/<int:pk>/", workspace.shortlist_detail, name="shortlist"),
     path("shortlists/<int:pk>/add/", workspace.shortlist_add, name="shortlist_add"),
     path("shortlists/<int:pk>/items/<int:item_pk>/", workspace.shortlist_item_update, name="shortlist_item"),

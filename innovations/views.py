@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.lib.access import can_preview, lead_icb_id
+from hinportal.lib.access import can_preview, lead_icb_id, may_record_adoption
 from hinportal.lib.listing import list_page, query_string
 from hinportal.lib.search.ranking import ArrayPosition
 from hinportal.lib.text import spreadsheet_row
@@ -234,6 +234,9 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "adoption_chart": chart_for(Adoption.objects.filter(innovation=innovation)),
         "breadcrumbs": [HOME, ("Innovations", reverse("innovations:list"))],
     }
+    if lead_icb := next((icb for icb in icbs if may_record_adoption(request.user, icb.pk)), None):
+        context["lead_icb"] = lead_icb
+        context["lead_adoption"] = next((a for _, rows in by_region for a in rows if a.icb_id == lead_icb.pk), None)
     return render(request, "innovations/innovation_detail.html", context)
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
-from hinportal.lib.access import is_national_admin, is_network_staff, lead_icb_id
+from hinportal.lib.access import is_national_admin, is_network_staff, lead_icb_id, may_record_adoption
 from hinportal.lib.db import violated_constraint
 from hinportal.lib.listing import nearest_page, query_string, ranked_page
 from hinportal.lib.search.ranking import Search
@@ -30,9 +30,16 @@ from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
-from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
+from .adoption_stats import adoption_totals, comparison, forget_adoption_figures, proven_elsewhere_ids
 from .choices import ADOPTED, AdoptionStatus
-from .forms import LocalInnovationForm, ProvenElsewhereFilterForm, ShortlistAddForm, ShortlistForm, ShortlistNoteForm
+from .forms import (
+    LocalAdoptionForm,
+    LocalInnovationForm,
+    ProvenElsewhereFilterForm,
+    ShortlistAddForm,
+    ShortlistForm,
+    ShortlistNoteForm,
+)
 from .models import ONE_OPEN_SUBMISSION, Adoption, Innovation, Shortlist
 from .search import innovation_source
 
@@ -83,12 +90,19 @@ def proven_elsewhere_page(request: HttpRequest, icb: IntegratedCareBoard, form: 
     key = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()
     ids = proven_elsewhere_ids(icb, filters, key)
 
+    here = Adoption.objects.filter(innovation=OuterRef("pk"), icb=icb)
+
     def rows(queryset: QuerySet) -> QuerySet:
         return (
             Innovation.objects.proven_elsewhere(icb)
             .filter(pk__in=queryset.values("pk"))
             .select_related("lead_network")
             .prefetch_related("nice_guidance")
+            # What this ICB has recorded for it (exploring, piloting, discontinued), if anything.
+            .annotate(
+                local_status=Subquery(here.values("status")[:1]),
+                local_started_on=Subquery(here.values("started_on")[:1]),
+            )
         )
 
     found = Search(text) if text else None
@@ -342,3 +356,52 @@ def submit_innovation(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("innovations:workspace", icb.slug)
     status = 400 if request.method == "POST" else 200
     return render(request, "innovations/submission_form.html", {"icb": icb, "form": form}, status=status)
+
+
+@login_required
+def record_adoption(request: HttpRequest, slug: str, innovation_slug: str) -> HttpResponse:
+    """An ICS lead records, or updates, how far their own system has gone with one innovation; each
+    save is kept in the record's history, which the covering network sees on its staff page."""
+    icb = _get_icb(slug)
+    if not may_record_adoption(request.user, icb.pk):
+        raise Http404("No such workspace")
+    innovation = get_object_or_404(Innovation.objects.published(), slug=innovation_slug)
+    adoption = Adoption.objects.filter(icb=icb, innovation=innovation).first()
+    # A generated row's figures are not the system's: the lead starts from an empty form.
+    blank = {"status": None, "started_on": None, "patients_reached": None, "source_note": ""}
+    initial = blank if adoption and adoption.is_demo else None
+    form = LocalAdoptionForm(
+        request.POST or None, instance=adoption or Adoption(icb=icb, innovation=innovation), initial=initial
+    )
+    back = safe_next(request) or request.GET.get("next", "")
+    back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else ""
+    if request.method == "POST":
+        try:
+            with transaction.atomic():  # the version check's row lock is held until the save
+                if form.is_valid():
+                    saved = form.save(commit=False)
+                    saved.is_demo = False  # the lead's own word: no longer demonstration data
+                    saved.save()
+        except IntegrityError:  # another lead of this system recorded it a moment ago
+            form.add_error(None, "Someone in your system recorded this a moment ago. Open the page again to see it.")
+        if form.is_valid() and not form.errors:
+            forget_adoption_figures(icb.pk)
+            messages.success(
+                request, f"Saved: {innovation.name} is ‘{saved.get_status_display()}’ in {icb.short_name}."
+            )
+            return redirect(back or reverse("innovations:workspace", args=[icb.slug]))
+    history = (
+        list(Adoption.history.filter(id=adoption.pk).select_related("history_user").order_by("-history_date")[:20])
+        if adoption
+        else []
+    )
+    context = {
+        "icb": icb,
+        "innovation": innovation,
+        "adoption": adoption,
+        "form": form,
+        "history": history,
+        "next": back,
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "innovations/adoption_form.html", context, status=status)

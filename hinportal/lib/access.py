@@ -117,6 +117,12 @@ def lead_icb_id(user: Person) -> int | None:
     return membership.icb_id if membership else None
 
 
+def may_record_adoption(user: Person, icb_id: int) -> bool:
+    """Whether this person may record their own ICB's adoption of an innovation on the portal's
+    pages (not the staff screens, where network staff record any ICB's in their network)."""
+    return lead_icb_id(user) == icb_id
+
+
 def scope(queryset: models.QuerySet, user: Person) -> models.QuerySet:
     """The rows of a queryset that this person may see in the admin."""
     if is_national_admin(user):

@@ -116,6 +116,8 @@ def test_every_public_and_lead_page(portal, page, width, html_validator):
         shortlist.get_absolute_url(),
         f"/shortlists/{shortlist.pk}/print/",
         f"/ics/{icb.slug}/workspace/submit/",
+        f"/ics/{icb.slug}/workspace/adoptions/urolift/",
+        f"/ics/{icb.slug}/proven-elsewhere/?here=under-way",
     ):
         problems += check(page, path, width, sources)
     if width == 1280:  # the same HTML at any width: validate it once
