@@ -180,6 +180,8 @@ SIGNED_IN_MAX_HOURS = env.int("SIGNED_IN_MAX_HOURS", default=10)
 SIGN_IN_FAILURES_PER_ADDRESS = env.int("SIGN_IN_FAILURES_PER_ADDRESS", default=20)
 PASSWORD_RESETS_PER_ADDRESS = 10
 PASSWORD_RESETS_PER_EMAIL = 3
+# Requests for help adopting an innovation from one address in an hour (innovations.help).
+HELP_REQUESTS_PER_ADDRESS = env.int("HELP_REQUESTS_PER_ADDRESS", default=5)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -6,7 +6,8 @@ from hinportal.lib.exports import SpreadsheetExportMixin
 from hinportal.lib.imports_admin import ImportAdminMixin
 from hinportal.lib.versioning import VersionCheckedForm
 
-from .models import Adoption, EvidenceItem, Innovation, InnovationFact, NiceGuidance, Programme
+from . import help
+from .models import Adoption, EvidenceItem, HelpReply, HelpRequest, Innovation, InnovationFact, NiceGuidance, Programme
 from .resources import AdoptionResource, InnovationResource
 
 URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -120,3 +121,56 @@ class InnovationFactAdmin(ScopedModelAdmin):
     search_fields = ["value", "innovation__name", "detail"]
     autocomplete_fields = ["innovation"]
     formfield_overrides = URL_HTTPS
+
+
+class HelpReplyInline(admin.StackedInline):
+    """Replies: each new one is emailed to the person who asked; sent replies no longer change."""
+
+    model = HelpReply
+    extra = 1
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    verbose_name = "reply"
+    verbose_name_plural = "Replies (each is emailed to the person who asked when you save)"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a sent email cannot be unsent: a correction is a new reply
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return obj is not None and obj.status != HelpRequest.Status.CLOSED and super().has_add_permission(request, obj)
+
+
+@admin.register(HelpRequest)
+class HelpRequestAdmin(ScopedAdmin):
+    """A network's queue of requests for help adopting an innovation, newest first."""
+
+    form = VersionCheckedForm
+    inlines = [HelpReplyInline]
+    list_display = ["created_at", "innovation", "icb", "name", "status"]
+    list_filter = ["status", "icb"]
+    list_select_related = ["innovation", "icb"]
+    search_fields = ["name", "email", "message", "innovation__name", "icb__short_name"]
+    fields = ["status", "innovation", "icb", "network", "name", "email", "role", "message", "created_at"]
+    readonly_fields = ["innovation", "icb", "network", "name", "email", "role", "message", "created_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # requests come from the innovation pages
+
+    def save_formset(self, request, form, formset, change) -> None:
+        new = []
+        for reply in formset.save(commit=False):
+            reply.author = request.user
+            reply.save()
+            new.append(reply)
+        request_obj = form.instance
+        if new and request_obj.status == HelpRequest.Status.NEW:
+            request_obj.status = HelpRequest.Status.IN_PROGRESS
+            request_obj.save(update_fields=["status", "updated_at"])
+        for reply in new:
+            help.reply_sent(reply)
+        if new:
+            self.message_user(request, f"Your reply was sent to {request_obj.email}.")

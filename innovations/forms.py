@@ -6,7 +6,7 @@ from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
 from hinportal.lib.versioning import VersionCheckedForm
 
 from .choices import AdoptionStatus, CareSetting, Category, ClinicalArea, Core20Plus5, LocalStatus, Stage
-from .models import Adoption, Innovation, ShortlistItem
+from .models import Adoption, HelpRequest, Innovation, ShortlistItem
 
 # Dates as people in England type them, day first; ISO as well.
 UK_DATES = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
@@ -159,3 +159,46 @@ class LocalAdoptionForm(NhsukForm, VersionCheckedForm):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = AdoptionStatus.choices
         self.fields["patients_reached"].widget.attrs.update({"inputmode": "numeric", "class": "nhsuk-input--width-10"})
+
+
+class HelpRequestForm(NhsukForm, forms.ModelForm):
+    """Asking the network that covers your system for help adopting an innovation. An ICS lead's
+    system is known, so they are not asked for it."""
+
+    class Meta:
+        model = HelpRequest
+        fields = ["name", "email", "role", "icb", "message"]
+        labels = {
+            "name": "Your name",
+            "email": "Your email address",
+            "role": "Your job title and organisation (optional)",
+            "icb": "Your integrated care system",
+            "message": "What would you like help with?",
+        }
+        help_texts = {
+            "email": "The network replies to this address. We use it for nothing else.",
+            "icb": "The network that supports it will reply.",
+            "message": "For example: how others made the case to their board, costs, who to talk to.",
+        }
+        widgets = {
+            "message": forms.Textarea(attrs={"rows": 5}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+        error_messages = {
+            "name": {"required": "Enter your name"},
+            "email": {"required": "Enter your email address", "invalid": "Enter an email address like name@nhs.net"},
+            "icb": {"required": "Choose your integrated care system"},
+            "message": {"required": "Say what you would like help with"},
+        }
+
+    def __init__(self, *args, icb=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from networks.models import IntegratedCareBoard
+
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        if icb is not None:
+            del self.fields["icb"]
+            self.instance.icb = icb
+        else:
+            self.fields["icb"].queryset = IntegratedCareBoard.objects.current().order_by("short_name")
+            self.fields["icb"].empty_label = "Choose your system"

@@ -556,3 +556,62 @@ class ShortlistItem(models.Model):
             "nice_guidance": [g.code for g in innovation.nice_guidance.all()],
             "url": innovation.get_absolute_url(),
         }
+
+
+class HelpRequest(Versioned):
+    """Someone asking the network that covers their integrated care system for help adopting an
+    innovation: it lands in that network's queue in the staff screens, where its staff reply."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        IN_PROGRESS = "in-progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="help_requests")
+    icb = models.ForeignKey(
+        IntegratedCareBoard,
+        on_delete=models.PROTECT,
+        related_name="help_requests",
+        verbose_name="integrated care system",
+    )
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="help_requests")
+    requested_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", help_text="If signed in."
+    )
+    name = fields.CharField(max_length=120)
+    email = models.EmailField()
+    role = fields.CharField("job title and organisation", max_length=200, blank=True)
+    message = fields.TextField(max_length=4000)
+    status = fields.CharField(max_length=12, choices=Status, default=Status.NEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    owner_path = "network"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "request for help"
+        verbose_name_plural = "requests for help"
+        indexes = [models.Index(fields=["network", "status", "-created_at"], name="helprequest_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} for {self.icb.short_name}"
+
+
+class HelpReply(models.Model):
+    """A network's reply to a request for help: sent to the person who asked, by email."""
+
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    body = fields.TextField("reply", max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    owner_path = "request__network"
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"Reply to {self.request}"

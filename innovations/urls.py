@@ -10,6 +10,7 @@ urlpatterns = [
     path("innovations/export.json", views.innovation_export_json, name="export_json"),
     path("innovations/feed/", feeds.InnovationFeed(), name="feed"),
     path("innovations/<slug:slug>/", views.innovation_detail, name="detail"),
+    path("innovations/<slug:slug>/help/", views.help_request, name="help_request"),
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme_detail"),
     path("ics/<slug:slug>/", views.icb_detail, name="icb_detail"),

@@ -3,26 +3,30 @@ import json
 from collections.abc import Iterator
 from itertools import groupby
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Concat
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.lib.access import can_preview, lead_icb_id, may_record_adoption
+from hinportal.lib.access import can_preview, client_ip, lead_icb_id, may_record_adoption
 from hinportal.lib.listing import list_page, query_string
 from hinportal.lib.search.ranking import ArrayPosition
 from hinportal.lib.text import spreadsheet_row
+from hinportal.lib.throttle import count
 from hinportal.lib.workflow import Status
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
+from . import help
 from .adoption_stats import adopted_count, adoption_totals, chart_for, map_by_reach, map_by_status
 from .choices import ADOPTED, ClinicalArea, ProgrammeKind
 from .filters import InnovationFilter, Sort
-from .forms import ProvenElsewhereFilterForm
+from .forms import HelpRequestForm, ProvenElsewhereFilterForm
 from .models import Adoption, Innovation, InnovationFact, Programme
 from .search import innovation_source
 from .summary import describe_search
@@ -213,7 +217,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("icb__region__name", "icb__short_name")
     )
     by_region = [(region, list(rows)) for region, rows in groupby(adoptions, key=lambda a: a.icb.region)]
-    icbs = list(IntegratedCareBoard.objects.current().order_by("short_name"))
+    icbs = list(IntegratedCareBoard.objects.current().select_related("network").order_by("short_name"))
     related = (
         Innovation.objects.published()
         .filter(clinical_areas__overlap=innovation.clinical_areas)
@@ -311,3 +315,45 @@ def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "breadcrumbs": [HOME, ("Integrated care systems", reverse("networks:icb_list"))],
     }
     return render(request, "innovations/icb_detail.html", context)
+
+
+def help_request(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask the network that covers your system for help adopting this innovation. An ICS lead asks
+    for their own system; anyone else names theirs and leaves an email address for the reply."""
+    innovation = get_object_or_404(Innovation.objects.published(), slug=slug)
+    icb_id = lead_icb_id(request.user)
+    icb = IntegratedCareBoard.objects.select_related("network").get(pk=icb_id) if icb_id else None
+    user = request.user
+    initial = {"name": user.get_full_name() or user.get_username(), "email": user.email} if icb else None
+    form = HelpRequestForm(request.POST or None, icb=icb, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if count(f"help-request:{client_ip(request)}", seconds=3600) > settings.HELP_REQUESTS_PER_ADDRESS:
+            form.add_error(None, "Many requests have come from your network address in the last hour. Try again later.")
+            status = 429
+        elif form.is_valid():
+            made = form.save(commit=False)
+            made.innovation = innovation
+            made.network_id = made.icb.network_id
+            made.requested_by = user if user.is_authenticated else None
+            made.save()
+            help.request_made(made)
+            messages.success(
+                request,
+                f"Your request is with {made.icb.network.name}. They will reply to {made.email}; "
+                "we have sent you a receipt.",
+            )
+            return redirect(innovation.get_absolute_url() + "#get-help")
+        else:
+            status = 400
+    context = {
+        "innovation": innovation,
+        "icb": icb,
+        "form": form,
+        "breadcrumbs": [
+            HOME,
+            ("Innovations", reverse("innovations:list")),
+            (innovation.name, innovation.get_absolute_url()),
+        ],
+    }
+    return render(request, "innovations/help_request.html", context, status=status)

@@ -27,7 +27,10 @@ ICS_LEAD = "ICS lead"
 # What each role may do at all, as Django model permissions (app label: model names); the record
 # level limits below narrow it to a network's own records and, for editors, to unpublished ones.
 EDITED = {
-    "innovations": ["innovation", "evidenceitem", "niceguidance", "innovationfact", "adoption", "programme"],
+    "innovations": [
+        *("innovation", "evidenceitem", "niceguidance", "innovationfact", "adoption", "programme"),
+        *("helprequest", "helpreply"),
+    ],
     "reviews": ["publication", "recommendation"],
     "hinportal": ["synonym"],
 }

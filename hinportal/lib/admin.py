@@ -146,7 +146,10 @@ class ScopedModelAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not is_national_admin(request.user):
             model_fields = {f.name for f in self.model._meta.fields}
-            fields += [name for name in (*self.national_only_fields, "status") if name in model_fields]
+            # A workflow's publishing status changes only through its transitions (the actions);
+            # other models' status fields (an adoption's, a request for help's) are plain data.
+            workflow_status = ("status",) if hasattr(self.model, "transition") else ()
+            fields += [name for name in (*self.national_only_fields, *workflow_status) if name in model_fields]
         return list(dict.fromkeys(fields))
 
     def get_form(self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any) -> Any:

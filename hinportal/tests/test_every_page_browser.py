@@ -60,6 +60,7 @@ def public_pages(icb) -> list[str]:
         "/privacy/",
         "/account/sign-in/",
         "/account/password-reset/",
+        "/innovations/urolift/help/",
     ]
 
 
@@ -196,6 +197,7 @@ def test_the_staff_screens_network_staff_use(portal, page, width, username, html
         "/admin/innovations/innovation/add/",
         "/admin/innovations/adoption/",
         "/admin/innovations/adoption/import/",
+        "/admin/innovations/helprequest/",
         "/admin/auth/user/" if username == "national" else "/account/two-factor/recovery-codes/",
     ):
         page.goto(path)
