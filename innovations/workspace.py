@@ -8,6 +8,7 @@ import json
 from dataclasses import replace
 
 import openpyxl
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +23,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
-from hinportal.lib.access import is_national_admin, is_network_staff, lead_icb_id, may_record_adoption
+from hinportal.lib.access import (
+    ICS_LEAD,
+    is_national_admin,
+    is_network_staff,
+    lead_icb_id,
+    may_record_adoption,
+    staff_network_id,
+)
 from hinportal.lib.db import violated_constraint
 from hinportal.lib.listing import nearest_page, query_string, ranked_page
 from hinportal.lib.search.ranking import Search
@@ -151,9 +159,27 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     icb_id = lead_icb_id(request.user)
     if icb_id:
         return redirect("innovations:workspace", IntegratedCareBoard.objects.get(pk=icb_id).slug)
-    if is_network_staff(request.user) or is_national_admin(request.user):
+    if is_national_admin(request.user) or staff_network_id(request.user):
         return redirect("admin:index")
-    raise Http404("Your account is not tied to an integrated care board yet: ask your network to set it up.")
+    return account_not_set_up(request)
+
+
+def account_not_set_up(request: HttpRequest) -> HttpResponse:
+    """A signed-in person whose role and membership do not fit together (a lead tied to a network,
+    or to nothing; staff tied to no network): say so, and whom to ask, rather than a bare 404."""
+    user = request.user
+    membership = getattr(user, "membership", None)
+    network = membership.network if membership and membership.network_id else None
+    if network is None and membership and membership.icb_id:
+        network = membership.icb.network
+    context = {
+        "is_lead": ICS_LEAD in set(user.groups.values_list("name", flat=True)),
+        "is_staff_role": is_network_staff(user),
+        "membership": membership,
+        "network": network,
+        "contact_email": settings.CONTACT_EMAIL,
+    }
+    return render(request, "innovations/account_not_set_up.html", context, status=403)
 
 
 @login_required

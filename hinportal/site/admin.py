@@ -1,8 +1,9 @@
 """The staff admin site: its sign-in (limited per address) and each network's landing page."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 
+from hinportal.lib.access import is_national_admin, is_network_staff, staff_network_id
 from hinportal.lib.accounts import StaffAuthenticationForm
 
 from .dashboard import dashboard
@@ -28,4 +29,11 @@ class PortalAdminSite(admin.AdminSite):
         return super().has_permission(request) and bool(getattr(user, "is_verified", lambda: False)())
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        return super().index(request, {**(extra_context or {}), **dashboard(request.user)})
+        user = request.user
+        if is_network_staff(user) and not staff_network_id(user) and not is_national_admin(user):
+            messages.warning(
+                request,
+                "Your account is not tied to a network, so there are no records here for you to work on. "
+                "Ask a national administrator to add your network to your account.",
+            )
+        return super().index(request, {**(extra_context or {}), **dashboard(user)})
