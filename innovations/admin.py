@@ -1,10 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.template.response import TemplateResponse
 
 from hinportal.lib.admin import WORKFLOW_ACTIONS, LabelledTabularInline, ScopedAdmin, ScopedModelAdmin
 from hinportal.lib.exports import SpreadsheetExportMixin
 from hinportal.lib.imports_admin import ImportAdminMixin
 from hinportal.lib.versioning import VersionCheckedForm
+from hinportal.lib.workflow import Status
 
 from . import help
 from .models import Adoption, EvidenceItem, HelpReply, HelpRequest, Innovation, InnovationFact, NiceGuidance, Programme
@@ -29,17 +33,26 @@ class EvidenceItemInline(admin.StackedInline):
 class InnovationAdmin(ImportAdminMixin, SpreadsheetExportMixin, ScopedAdmin):
     resource_classes = [InnovationResource]
     importer = "innovations.imports.InnovationImporter"
-    list_display = ["name", "category", "stage", "status", "lead_network", "adopted_icb_count", "is_demo", "updated_at"]
-    list_filter = ["status", "category", "stage", "is_demo", "lead_network"]
-    list_select_related = ["lead_network"]
+    list_display = [
+        *("name", "category", "stage", "status", "lead_network", "submitted_by_icb"),
+        *("adopted_icb_count", "is_demo", "updated_at"),
+    ]
+    list_filter = [
+        *("status", "category", "stage", "is_demo", "lead_network"),
+        ("submitted_by_icb", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["lead_network", "submitted_by_icb"]
     search_fields = ["name", "slug", "organisation"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["lead_network"]
-    readonly_fields = ["adopted_icb_count", "created_at", "updated_at", "status_changed_at", "status_changed_by"]
+    readonly_fields = [
+        *("adopted_icb_count", "created_at", "updated_at", "status_changed_at", "status_changed_by"),
+        *("submitted_by_icb", "submitted_by"),
+    ]
     national_only_fields = ("is_demo", "published_at")
     inlines = [NiceGuidanceInline, EvidenceItemInline]
     formfield_overrides = URL_HTTPS
-    actions = WORKFLOW_ACTIONS
+    actions = [*WORKFLOW_ACTIONS, "return_with_note"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description", "organisation", "website", "lead_network"]}),
         (
@@ -69,11 +82,46 @@ class InnovationAdmin(ImportAdminMixin, SpreadsheetExportMixin, ScopedAdmin):
                 ]
             },
         ),
+        ("Submitted by an integrated care system", {"fields": ["submitted_by_icb", "submitted_by", "review_note"]}),
         (
             "Data source",
             {"fields": ["source", "source_url", "unconfirmed", "confidence_note", "is_demo", "adopted_icb_count"]},
         ),
     ]
+
+    @admin.action(description="Return to the submitting system with a note", permissions=["change"])
+    def return_with_note(self, request, queryset):
+        """Ask for the note first (an intermediate page, as Django's delete confirmation); then
+        return each selected submission in review to draft with it, and tell its system."""
+        chosen = queryset.filter(submitted_by_icb__isnull=False, status=Status.IN_REVIEW)
+        if "note" in request.POST and "confirm" in request.POST:
+            note = request.POST["note"].strip()[:2000]
+            if not note:
+                self.message_user(request, "Write a note saying what the system should change.", messages.ERROR)
+            else:
+                done = 0
+                for innovation in chosen:
+                    innovation.review_note = note
+                    innovation.save(update_fields=["review_note"])
+                    try:
+                        innovation.transition("return_to_draft", by=request.user)
+                        done += 1
+                    except (ValidationError, PermissionDenied) as error:
+                        self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.WARNING)
+                self.message_user(
+                    request, f"Returned {done} to the submitting system with your note.", messages.SUCCESS
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Return to the submitting system with a note",
+            "opts": self.model._meta,
+            "chosen": chosen.select_related("submitted_by_icb"),
+            "left_out": queryset.count() - chosen.count(),
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "note": request.POST.get("note", ""),
+        }
+        return TemplateResponse(request, "admin/innovations/return_with_note.html", context)
 
 
 @admin.register(EvidenceItem)

@@ -153,6 +153,12 @@ class Innovation(Workflow):
     submitted_by = models.ForeignKey(
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    review_note = fields.TextField(
+        "note to the submitter",
+        blank=True,
+        max_length=2000,
+        help_text="Why a submission went back to draft, for the ICS lead who sent it: shown in their workspace.",
+    )
     confidence_note = fields.CharField(
         max_length=200, blank=True, help_text="Staff only: where this record came from and what is not yet checked."
     )
@@ -233,7 +239,27 @@ class Innovation(Workflow):
     def on_status_change(self) -> list[str]:
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        return ["published_at"]
+        if self.status == Status.PUBLISHED and self.submitted_by_icb_id:
+            # The system that developed it is its originator and its first adopter.
+            own = Adoption.objects.filter(innovation=self, icb_id=self.submitted_by_icb_id).first()
+            if own is None or own.is_demo:
+                own = own or Adoption(innovation=self, icb_id=self.submitted_by_icb_id)
+                own.status, own.is_demo = AdoptionStatus.ADOPTED, False
+                own.started_on = own.started_on or timezone.localdate(self.published_at)
+                own.source_note = "Developed here and submitted to the national pool by this system."
+                own.save()
+        changed = ["published_at"]
+        if self.status == Status.IN_REVIEW and self.review_note:
+            self.review_note = ""  # the note answered a version now sent back for review
+            changed.append("review_note")
+        return changed
+
+    def transition(self, action: str, *, by) -> None:
+        super().transition(action, by=by)
+        if self.submitted_by_icb_id:
+            from .submissions import tell
+
+            tell(self, action)
 
     def get_clinical_areas_display(self) -> list[str]:
         return [ClinicalArea(v).label for v in self.clinical_areas if v in ClinicalArea.values]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("ics/<slug:slug>/workspace/", workspace.workspace, name="workspace"),
     path("ics/<slug:slug>/workspace/shortlists/", workspace.shortlist_create, name="shortlist_create"),
     path("ics/<slug:slug>/workspace/submit/", workspace.submit_innovation, name="submit"),
+    path("ics/<slug:slug>/workspace/submissions/<int:pk>/", workspace.submission, name="submission"),
     path(
         "ics/<slug:slug>/workspace/adoptions/<slug:innovation_slug>/",
         workspace.record_adoption,

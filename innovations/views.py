@@ -191,7 +191,7 @@ def innovation_export_json(request: HttpRequest) -> HttpResponse:
 def _get_innovation_for_viewer(request: HttpRequest, slug: str) -> Innovation:
     innovation = get_object_or_404(
         Innovation.objects.with_proven()
-        .select_related("lead_network")
+        .select_related("lead_network", "submitted_by_icb")
         .prefetch_related("nice_guidance", "evidence", Prefetch("programmes", queryset=Programme.objects.published())),
         slug=slug,
     )

@@ -431,3 +431,35 @@ def record_adoption(request: HttpRequest, slug: str, innovation_slug: str) -> Ht
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "innovations/adoption_form.html", context, status=status)
+
+
+@login_required
+def submission(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One of the system's submissions, in whatever state: while it is a draft (new, or returned
+    with a note) the lead changes it and sends it for review again."""
+    icb = _get_icb_for_lead(request, slug)
+    innovation = get_object_or_404(
+        Innovation.objects.select_related("lead_network", "status_changed_by"), pk=pk, submitted_by_icb=icb
+    )
+    form = LocalInnovationForm(request.POST or None, instance=innovation) if innovation.is_draft else None
+    if request.method == "POST":
+        if form is None:
+            messages.info(
+                request,
+                f"‘{innovation.name}’ is {innovation.get_status_display().lower()}: it can no longer change here.",
+            )
+            return redirect("innovations:submission", icb.slug, innovation.pk)
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+                try:
+                    innovation.transition("submit", by=request.user)
+                except ValidationError as error:  # a reviewer moved it meanwhile
+                    messages.info(request, " ".join(error.messages))
+                    return redirect("innovations:submission", icb.slug, innovation.pk)
+            messages.success(request, f"‘{innovation.name}’ is with {icb.network.name} for review again.")
+            return redirect("innovations:workspace", icb.slug)
+    context = {"icb": icb, "innovation": innovation, "form": form}
+    return render(
+        request, "innovations/submission.html", context, status=400 if form is not None and form.errors else 200
+    )

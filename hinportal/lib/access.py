@@ -181,8 +181,13 @@ def workflow_record(obj: models.Model) -> Any:
 
 def can_preview(user: Person, obj: models.Model) -> bool:
     """Published records are public; the owning network's staff and national administrators may
-    also see the rest on their public page."""
-    return bool(getattr(obj, "is_published", True)) or is_national_admin(user) or owns(user, obj)
+    also see the rest on their public page, and an ICS lead the records their own ICB submitted,
+    in whatever state."""
+    if bool(getattr(obj, "is_published", True)) or is_national_admin(user) or owns(user, obj):
+        return True
+    path = getattr(obj, "submitter_path", None)
+    icb_id = lead_icb_id(user)
+    return bool(path and icb_id is not None and getattr(obj, f"{path}_id", None) == icb_id)
 
 
 def submitted_here(user: Person, obj: models.Model) -> bool:

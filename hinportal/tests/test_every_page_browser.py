@@ -25,6 +25,10 @@ def portal(transactional_db):
     make_person("editor", "Network editor", network=Network.objects.get(code="HI-WEST"))
     make_person("national", "National administrator")
     shortlist = Shortlist.objects.create(icb=icb, name="Board, March", created_by=lead)
+    Innovation(
+        name="Our falls service", summary="Fewer falls.", category="digital", clinical_areas=["frailty"],
+        care_settings=["care-homes"], stage="adoption",
+    ).submit_from_icb(icb=icb, by=lead)  # fmt: skip
     for innovation in Innovation.objects.published().filter(is_demo=False)[:2]:
         ShortlistItem.objects.create(shortlist=shortlist, innovation=innovation, note="For the board.")
     return icb, shortlist
@@ -105,6 +109,8 @@ def sign_in(page, username: str) -> None:
 
 @pytest.mark.parametrize("width", [1280, 320])
 def test_every_public_and_lead_page(portal, page, width, html_validator):
+    from innovations.models import Innovation
+
     icb, shortlist = portal
     refused = watch_policy(page)
     page.set_viewport_size({"width": width, "height": 900})
@@ -118,6 +124,7 @@ def test_every_public_and_lead_page(portal, page, width, html_validator):
         f"/shortlists/{shortlist.pk}/print/",
         f"/ics/{icb.slug}/workspace/submit/",
         f"/ics/{icb.slug}/workspace/adoptions/urolift/",
+        f"/ics/{icb.slug}/workspace/submissions/{Innovation.objects.get(name='Our falls service').pk}/",
         f"/ics/{icb.slug}/proven-elsewhere/?here=under-way",
     ):
         problems += check(page, path, width, sources)
