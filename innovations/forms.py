@@ -202,3 +202,62 @@ class HelpRequestForm(NhsukForm, forms.ModelForm):
         else:
             self.fields["icb"].queryset = IntegratedCareBoard.objects.current().order_by("short_name")
             self.fields["icb"].empty_label = "Choose your system"
+
+
+class ShortlistChooseForm(NhsukForm, forms.Form):
+    """Which of the system's open shortlists to add an innovation to, or a new one."""
+
+    NEW = "new"
+    shortlist = forms.ChoiceField(
+        label="Which shortlist?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a shortlist, or a new one",
+            "invalid_choice": "Choose one of these shortlists",
+        },
+    )
+    new_name = forms.CharField(
+        label="Name of the new shortlist",
+        required=False,
+        max_length=120,
+        help_text="Only if you chose a new shortlist. For example: Board paper, March 2027.",
+    )
+    note = forms.CharField(
+        label="Note for the board (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, shortlists=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shortlist"].choices = [(str(s.pk), s.name) for s in shortlists] + [(self.NEW, "A new shortlist")]
+        if not shortlists:
+            self.fields["shortlist"].initial = self.NEW
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("shortlist") == self.NEW and not " ".join(cleaned.get("new_name", "").split()):
+            self.add_error("new_name", "Name the new shortlist")
+        cleaned["new_name"] = " ".join(cleaned.get("new_name", "").split())
+        return cleaned
+
+
+class DecisionForm(NhsukForm, forms.ModelForm):
+    """The board's decision on one innovation of a locked shortlist."""
+
+    decided_on = forms.DateField(
+        label="Date of the decision",
+        input_formats=UK_DATES,
+        help_text="For example, 12/3/2027.",
+        error_messages={"required": "Enter the date the board decided", "invalid": "Enter a real date, like 12/3/2027"},
+    )
+
+    class Meta:
+        model = ShortlistItem
+        fields = ["decision", "decided_on", "decision_note"]
+        labels = {"decision": "The board's decision", "decision_note": "Note on the decision (optional)"}
+        widgets = {"decision": forms.RadioSelect, "decision_note": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"decision": {"required": "Choose what the board decided"}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].required = True
+        self.fields["decision"].choices = ShortlistItem.Decision.choices

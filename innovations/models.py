@@ -541,6 +541,16 @@ class Shortlist(models.Model):
         self.check_unlocked()
         item.delete()
 
+    def record_decision(self, item: "ShortlistItem", *, decision: str, decided_on, note: str = "") -> None:
+        """The board's decision on one innovation: only on a locked list (the one the board saw)."""
+        if not self.is_locked:
+            raise ValidationError(
+                "Lock the shortlist before recording the board's decisions: the board decides on a fixed list."
+            )
+        item.decision, item.decided_on, item.decision_note = decision, decided_on, note
+        item.full_clean()
+        item.save(update_fields=["decision", "decided_on", "decision_note"])
+
     def lock(self, *, by) -> None:
         """Freeze the list: each item keeps what its innovation looked like now."""
         self.check_unlocked()
@@ -555,11 +565,20 @@ class Shortlist(models.Model):
 
 
 class ShortlistItem(models.Model):
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        DEFERRED = "deferred", "Deferred"
+        DECLINED = "declined", "Declined"
+
     shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="items")
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="+")
     note = fields.TextField(blank=True, max_length=2000)
     added_at = models.DateTimeField(auto_now_add=True)
     snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # What the board decided, recorded once the list is locked and has been to the board.
+    decision = fields.CharField("board's decision", max_length=10, choices=Decision, blank=True)
+    decided_on = models.DateField("date of the decision", null=True, blank=True)
+    decision_note = fields.TextField("note on the decision", blank=True, max_length=2000)
 
     class Meta:
         ordering = ["added_at", "pk"]

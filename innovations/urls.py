@@ -29,6 +29,8 @@ urlpatterns = [
     path("shortlists/<int:pk>/add/", workspace.shortlist_add, name="shortlist_add"),
     path("shortlists/<int:pk>/items/<int:item_pk>/", workspace.shortlist_item_update, name="shortlist_item"),
     path("shortlists/<int:pk>/lock/", workspace.shortlist_lock, name="shortlist_lock"),
+    path("shortlists/<int:pk>/items/<int:item_pk>/decision/", workspace.shortlist_decision, name="shortlist_decision"),
+    path("shortlists/add/<slug:innovation_slug>/", workspace.shortlist_choose, name="shortlist_choose"),
     path("shortlists/<int:pk>/export.<str:extension>", workspace.shortlist_export, name="shortlist_export"),
     path("shortlists/<int:pk>/print/", workspace.shortlist_print, name="shortlist_print"),
 ]

@@ -85,6 +85,8 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
         "suggestion_query": query_string(request, q=suggestion) if suggestion else "",
         "icb_total": IntegratedCareBoard.objects.current().count(),
         "breadcrumbs": [HOME],
+        # An ICS lead may put any result on one of their system's shortlists.
+        "shortlists_for_lead": lead_icb_id(request.user) is not None,
     }
     return render(request, "innovations/innovation_list.html", context, status=200 if valid else 400)
 

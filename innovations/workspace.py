@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hinportal.lib.access import (
     ICS_LEAD,
@@ -41,10 +41,12 @@ from networks.models import IntegratedCareBoard
 from .adoption_stats import adoption_totals, comparison, forget_adoption_figures, proven_elsewhere_ids
 from .choices import ADOPTED, AdoptionStatus
 from .forms import (
+    DecisionForm,
     LocalAdoptionForm,
     LocalInnovationForm,
     ProvenElsewhereFilterForm,
     ShortlistAddForm,
+    ShortlistChooseForm,
     ShortlistForm,
     ShortlistNoteForm,
 )
@@ -231,7 +233,10 @@ def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shortlist = _get_shortlist_for_lead(request, pk)
     items = list(shortlist.items.select_related("innovation").order_by("added_at", "pk"))
     for item in items:
-        item.form = ShortlistNoteForm(instance=item, prefix=f"item-{item.pk}")
+        if shortlist.is_locked:
+            item.decision_form = DecisionForm(instance=item, prefix=f"decision-{item.pk}")
+        else:
+            item.form = ShortlistNoteForm(instance=item, prefix=f"item-{item.pk}")
     context = {"shortlist": shortlist, "items": items, "icb": shortlist.icb}
     return render(request, "innovations/shortlist_detail.html", context)
 
@@ -280,15 +285,90 @@ def shortlist_item_update(request: HttpRequest, pk: int, item_pk: int) -> HttpRe
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def shortlist_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Locking cannot be undone: a page says what it does and asks before it happens."""
     shortlist = _get_shortlist_for_lead(request, pk)
-    try:
-        shortlist.lock(by=request.user)
-    except ValidationError as error:
-        return _refused(request, shortlist, error)
-    messages.success(request, f"‘{shortlist.name}’ is locked: it keeps the innovations as they are today.")
-    return redirect(shortlist)
+    if shortlist.is_locked:
+        if request.method == "POST":
+            try:
+                shortlist.check_unlocked()
+            except ValidationError as error:
+                return _refused(request, shortlist, error)
+        return redirect(shortlist)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            shortlist.lock(by=request.user)
+        except ValidationError as error:
+            return _refused(request, shortlist, error)
+        messages.success(request, f"‘{shortlist.name}’ is locked: it keeps the innovations as they are today.")
+        return redirect(shortlist)
+    context = {"shortlist": shortlist, "icb": shortlist.icb, "count": shortlist.items.count()}
+    return render(request, "innovations/shortlist_lock.html", context)
+
+
+@login_required
+@require_POST
+def shortlist_decision(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Record what the board decided on one innovation of a locked list."""
+    shortlist = _get_shortlist_for_lead(request, pk)
+    item = get_object_or_404(shortlist.items.select_related("innovation"), pk=item_pk)
+    form = DecisionForm(request.POST, instance=item, prefix=f"decision-{item.pk}")
+    if form.is_valid():
+        try:
+            shortlist.record_decision(
+                item,
+                decision=form.cleaned_data["decision"],
+                decided_on=form.cleaned_data["decided_on"],
+                note=form.cleaned_data["decision_note"],
+            )
+        except ValidationError as error:
+            return _refused(request, shortlist, error)
+        messages.success(request, f"The board's decision on ‘{item.innovation.name}’ is recorded.")
+        return redirect(shortlist.get_absolute_url() + f"#item-{item.pk}")
+    item.decision_form, item.decision_refused = form, True
+    item.refresh_from_db(fields=["decision", "decided_on", "decision_note"])  # show what is stored, beside the form
+    context = {"shortlist": shortlist, "items": [item], "icb": shortlist.icb}
+    return render(request, "innovations/shortlist_detail.html", context, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def shortlist_choose(request: HttpRequest, innovation_slug: str) -> HttpResponse:
+    """Add an innovation to one of the system's open shortlists, or to a new one: reached from the
+    catalogue, an innovation's page, the ICS page and the gap list."""
+    icb_id = lead_icb_id(request.user)
+    if icb_id is None:
+        raise Http404("Only ICS leads keep shortlists")
+    icb = _get_icb_for_lead(request, IntegratedCareBoard.objects.values_list("slug", flat=True).get(pk=icb_id))
+    innovation = get_object_or_404(Innovation.objects.published(), slug=innovation_slug)
+    open_lists = list(icb.shortlists.filter(locked_at__isnull=True).order_by("-created_at"))
+    form = ShortlistChooseForm(request.POST or None, shortlists=open_lists)
+    back = safe_next(request) or request.GET.get("next", "")
+    back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else ""
+    if request.method == "POST" and form.is_valid():
+        choice = form.cleaned_data["shortlist"]
+        try:
+            with transaction.atomic():
+                if choice == ShortlistChooseForm.NEW:
+                    shortlist = Shortlist.objects.create(
+                        icb=icb, name=form.cleaned_data["new_name"], created_by=request.user
+                    )
+                else:
+                    shortlist = next(s for s in open_lists if str(s.pk) == choice)
+                _, created = shortlist.add(innovation, note=form.cleaned_data["note"])
+        except IntegrityError:
+            form.add_error(
+                "new_name", "Your system already has a shortlist with this name: choose it above, or another name"
+            )
+        except ValidationError as error:  # locked meanwhile
+            form.add_error("shortlist", " ".join(error.messages))
+        else:
+            verb = "added to" if created else "is already on"
+            messages.success(request, f"‘{innovation.name}’ {verb} ‘{shortlist.name}’.")
+            return redirect(back or shortlist.get_absolute_url())
+    context = {"icb": icb, "innovation": innovation, "form": form, "next": back}
+    return render(request, "innovations/shortlist_choose.html", context, status=400 if form.errors else 200)
 
 
 # Column heading: the key of each row dict, for the exports; the print view reads the same dicts by key.
@@ -300,6 +380,9 @@ EXPORT_COLUMNS = {
     "proven": "proven",
     "NICE guidance": "nice_guidance",
     "note": "note",
+    "board's decision": "decision",
+    "decided on": "decided_on",
+    "decision note": "decision_note",
     "link": "link",
 }
 
@@ -313,6 +396,9 @@ def _export_rows(request: HttpRequest, shortlist: Shortlist) -> list[dict]:
             "proven": "yes" if data["proven"] else "no",
             "nice_guidance": "; ".join(data["nice_guidance"]),
             "note": item.note,
+            "decision": item.get_decision_display() if item.decision else "",
+            "decided_on": item.decided_on.strftime("%d/%m/%Y") if item.decided_on else "",
+            "decision_note": item.decision_note,
             "link": request.build_absolute_uri(data["url"]),
         }
         for item, data in shortlist.entries()

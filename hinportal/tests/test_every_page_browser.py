@@ -122,6 +122,8 @@ def test_every_public_and_lead_page(portal, page, width, html_validator):
         f"/ics/{icb.slug}/proven-elsewhere/",
         shortlist.get_absolute_url(),
         f"/shortlists/{shortlist.pk}/print/",
+        f"/shortlists/{shortlist.pk}/lock/",
+        "/shortlists/add/urolift/",
         f"/ics/{icb.slug}/workspace/submit/",
         f"/ics/{icb.slug}/workspace/adoptions/urolift/",
         f"/ics/{icb.slug}/workspace/submissions/{Innovation.objects.get(name='Our falls service').pk}/",

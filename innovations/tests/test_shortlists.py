@@ -57,7 +57,7 @@ def test_names_are_unique_per_icb_with_a_clear_message(lead):
 def test_locking_keeps_a_dated_snapshot_and_refuses_changes(lead, proven):
     shortlist = create(lead)
     lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": proven[0].pk, "note": "Yes"})
-    lead.post(f"/shortlists/{shortlist.pk}/lock/")
+    lead.post(f"/shortlists/{shortlist.pk}/lock/", {"confirm": "yes"})
     shortlist.refresh_from_db()
     assert shortlist.is_locked
     item = shortlist.items.get()
@@ -135,7 +135,7 @@ def test_the_shortlist_page_runs_fixed_queries(lead, proven, django_assert_num_q
         assert lead.get(f"/shortlists/{shortlist.pk}/").status_code == 200
 
 
-def test_the_add_buttons_carry_a_csrf_token_that_works(personas, proven, world):
+def test_the_choose_page_carries_a_csrf_token_that_works(personas, proven, world):
     import re
 
     from django.test import Client
@@ -143,11 +143,10 @@ def test_the_add_buttons_carry_a_csrf_token_that_works(personas, proven, world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas["ICS lead"])
     shortlist = Shortlist.objects.create(icb=world.icb, name="Board")
-    html = client.get("/ics/harbourside/proven-elsewhere/").content.decode()
-    form = html[html.index(f'action="/shortlists/{shortlist.pk}/add/"') :]
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    html = client.get(f"/shortlists/add/{proven[0].slug}/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     response = client.post(
-        f"/shortlists/{shortlist.pk}/add/", {"csrfmiddlewaretoken": token, "innovation": proven[0].pk}
+        f"/shortlists/add/{proven[0].slug}/", {"csrfmiddlewaretoken": token, "shortlist": shortlist.pk}
     )
     assert response.status_code == 302
     assert shortlist.items.count() == 1

@@ -41,13 +41,24 @@ def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page)
     assert page.get_by_text("Why it is here: matched falls").count() == 1
     assert page.get_by_role("button", name="Sepsis alert").count() == 0
     assert_accessible(page)
+    # From the gap list, choosing the list; back on the gap list afterwards.
     page.goto("/ics/harbourside/proven-elsewhere/")
+    page.get_by_role("link", name="Add to a shortlist (Falls prevention app)").click()
+    page.wait_for_url("**/shortlists/add/**")
+    assert_accessible(page)
+    page.get_by_label("Board, March").check()
     with page.expect_navigation():
-        page.get_by_role("button", name="Falls prevention app").click()
+        page.get_by_role("button", name="Add to the shortlist").click()
+    assert "/proven-elsewhere/" in page.url
     assert page.get_by_text("‘Falls prevention app’ added to ‘Board, March’.").count() == 1
     assert_accessible(page)  # with the confirmation banner
+    # From the catalogue.
+    page.goto("/innovations/?q=sepsis")
+    page.get_by_role("link", name="Add to a shortlist (Sepsis alert)").click()
+    page.get_by_label("Board, March").check()
     with page.expect_navigation():
-        page.get_by_role("button", name="Sepsis alert").click()
+        page.get_by_role("button", name="Add to the shortlist").click()
+    assert page.get_by_text("‘Sepsis alert’ added to ‘Board, March’.").count() == 1
     page.goto(Shortlist.objects.get().get_absolute_url())
     assert page.get_by_role("heading", level=2, name="Falls prevention app").count() == 1
     page.get_by_label("Note for the board").first.fill("Costed at £20k a year")
@@ -55,14 +66,33 @@ def test_an_ics_lead_shortlists_two_proven_innovations_for_the_board(lead, page)
         page.get_by_role("button", name="Save note for Falls prevention app").click()
     assert_accessible(page)
 
+    # Locking asks first.
+    page.get_by_role("link", name="Lock the shortlist").click()
+    page.wait_for_url("**/lock/")
+    assert page.get_by_text("This cannot be undone").count() == 1
+    assert_accessible(page)
     with page.expect_navigation():
-        page.get_by_role("button", name="Lock the shortlist").click()
+        page.get_by_role("button", name="Yes, lock it").click()
     assert page.get_by_text("can no longer change").count() == 1
+    assert_accessible(page)
+
+    # What the board decided.
+    page.get_by_text("Record the board's decision on Falls prevention app").click()
+    page.locator(
+        "#item-" + str(Shortlist.objects.get().items.get(innovation__name="Falls prevention app").pk)
+    ).get_by_label("Approved").check()
+    page.get_by_label("Date of the decision").first.fill("12/3/2027")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the decision on Falls prevention app").click()
+    assert page.locator("strong.nhsuk-tag", has_text="Approved").count() == 1
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
     assert download.value.suggested_filename == "harbourside-board-march.csv"
+    with open(download.value.path(), encoding="utf-8-sig") as exported:
+        assert "Approved,12/03/2027" in exported.read()
     page.get_by_role("link", name="Print view for a board paper").click()
+    assert page.get_by_text("Approved", exact=True).count() == 1
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
