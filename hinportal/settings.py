@@ -141,6 +141,8 @@ EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=200_000)
 
 # Background work (django-tasks): a queue in PostgreSQL, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tasks that run once a day and queue their own next run; `manage.py schedule_housekeeping` starts them.
+PERIODIC_TASKS = ["hinportal.lib.housekeeping.housekeeping", "innovations.alerts.search_alerts"]
 
 # Search by meaning as well as by words (all-MiniLM-L6-v2 on the CPU; hinportal/lib/search). Off,
 # or when the model cannot load, search matches words only. The model's files come from the

@@ -6,7 +6,7 @@ from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
 from hinportal.lib.versioning import VersionCheckedForm
 
 from .choices import AdoptionStatus, CareSetting, Category, ClinicalArea, Core20Plus5, LocalStatus, Stage
-from .models import Adoption, HelpRequest, Innovation, ShortlistItem
+from .models import Adoption, HelpRequest, Innovation, SavedSearch, ShortlistItem
 
 # Dates as people in England type them, day first; ISO as well.
 UK_DATES = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d"]
@@ -261,3 +261,19 @@ class DecisionForm(NhsukForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["decision"].required = True
         self.fields["decision"].choices = ShortlistItem.Decision.choices
+
+
+class SavedSearchForm(NhsukForm, forms.ModelForm):
+    class Meta:
+        model = SavedSearch
+        fields = ["name", "frequency"]
+        labels = {"name": "Name of this search", "frequency": "Email me what is new"}
+        widgets = {"frequency": forms.RadioSelect}
+        error_messages = {"name": {"required": "Name the search"}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["frequency"].choices = SavedSearch.Frequency.choices
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())

@@ -660,3 +660,34 @@ class HelpReply(models.Model):
 
     def __str__(self) -> str:
         return f"Reply to {self.request}"
+
+
+class SavedSearch(models.Model):
+    """A signed-in person's catalogue search, kept with how often to email them what is new in it."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    user = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="saved_searches")
+    name = fields.CharField(max_length=120)
+    query = fields.CharField(
+        max_length=2000, blank=True, help_text="The catalogue's query string, without page or sort."
+    )
+    frequency = fields.CharField(max_length=6, choices=Frequency, default=Frequency.WEEKLY)
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(help_text="New innovations are those published after this.")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "query"], name="one_saved_search_per_query")]
+        indexes = [models.Index(fields=["frequency", "checked_at"], name="savedsearch_due")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("innovations:list") + (f"?{self.query}" if self.query else "")
+
+    def feed_url(self) -> str:
+        return reverse("innovations:feed") + (f"?{self.query}" if self.query else "")

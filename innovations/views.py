@@ -5,13 +5,16 @@ from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.aggregates import StringAgg
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Concat
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hinportal.lib.access import can_preview, client_ip, lead_icb_id, may_record_adoption
 from hinportal.lib.listing import list_page, query_string
@@ -22,12 +25,12 @@ from hinportal.lib.workflow import Status
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
-from . import help
+from . import alerts, help
 from .adoption_stats import adopted_count, adoption_totals, chart_for, map_by_reach, map_by_status
 from .choices import ADOPTED, ClinicalArea, ProgrammeKind
 from .filters import InnovationFilter, Sort
-from .forms import HelpRequestForm, ProvenElsewhereFilterForm
-from .models import Adoption, Innovation, InnovationFact, Programme
+from .forms import HelpRequestForm, ProvenElsewhereFilterForm, SavedSearchForm
+from .models import Adoption, Innovation, InnovationFact, Programme, SavedSearch
 from .search import innovation_source
 from .summary import describe_search
 from .workspace import proven_elsewhere_page
@@ -87,6 +90,7 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [HOME],
         # An ICS lead may put any result on one of their system's shortlists.
         "shortlists_for_lead": lead_icb_id(request.user) is not None,
+        "save_query": alerts.normalised_query(request.GET),
     }
     return render(request, "innovations/innovation_list.html", context, status=200 if valid else 400)
 
@@ -359,3 +363,69 @@ def help_request(request: HttpRequest, slug: str) -> HttpResponse:
         ],
     }
     return render(request, "innovations/help_request.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def saved_searches(request: HttpRequest) -> HttpResponse:
+    """The person's saved searches; a POST saves the catalogue search it carries."""
+    to_save = alerts.normalised_query(QueryDict(request.POST.get("query", "") or request.GET.get("query", "")))
+    filterset = InnovationFilter(QueryDict(to_save), queryset=Innovation.objects.published())
+    filterset.is_valid()
+    described = describe_search(filterset, 0).split(" ", 2)[-1].capitalize()
+    form = SavedSearchForm(request.POST or None, initial={"name": described[:120]})
+    if request.method == "POST":
+        query = to_save
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.user, saved.query, saved.checked_at = request.user, query, timezone.now()
+            try:
+                with transaction.atomic():
+                    saved.save()
+            except IntegrityError:
+                existing = SavedSearch.objects.get(user=request.user, query=query)
+                messages.info(request, f"You saved this search already, as ‘{existing.name}’.")
+            else:
+                how_often = saved.get_frequency_display().lower()
+                messages.success(
+                    request, f"Saved ‘{saved.name}’. We will email you {how_often} when something new matches it."
+                )
+            return redirect("innovations:saved_searches")
+    searches = list(SavedSearch.objects.filter(user=request.user))
+    context = {
+        "searches": searches,
+        "form": form,
+        "to_save": to_save if (request.method == "POST" or "query" in request.GET) else None,
+        "email": request.user.email,
+        "breadcrumbs": [HOME],
+    }
+    return render(request, "innovations/saved_searches.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def saved_search_change(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    if "delete" in request.POST:
+        saved.delete()
+        messages.success(request, f"Deleted ‘{saved.name}’: no more emails about it.")
+    elif request.POST.get("frequency") in SavedSearch.Frequency.values:
+        saved.frequency = request.POST["frequency"]
+        saved.save(update_fields=["frequency"])
+        messages.success(request, f"‘{saved.name}’: emails {saved.get_frequency_display().lower()} from now on.")
+    else:
+        messages.error(request, "Choose daily or weekly.")
+    return redirect("innovations:saved_searches")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """From an alert email, without signing in: asks first, then stops that search's emails."""
+    saved = alerts.saved_search_for(token)
+    if saved is None:
+        return render(request, "innovations/unsubscribe.html", {"saved": None}, status=404)
+    if request.method == "POST":
+        name = saved.name
+        saved.delete()
+        return render(request, "innovations/unsubscribe.html", {"done": name})
+    return render(request, "innovations/unsubscribe.html", {"saved": saved})

@@ -1,14 +1,17 @@
 """Periodic clean-up, run by the task worker once a day: expired sessions (`clearsessions`), sign-in
 lock-out records past their cool-off, import and export jobs (with the files they hold) after a
 week, and the queue's own finished task results after a week. Each run queues the next; `manage.py
-schedule_housekeeping` (run by `make run` and by each deployment) makes sure one is waiting."""
+schedule_housekeeping` (run by `make run` and by each deployment) makes sure one of each task in
+settings.PERIODIC_TASKS is waiting (the clean-up, and the saved searches' alerts)."""
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
 
 logger = logging.getLogger(__name__)
@@ -50,19 +53,25 @@ def housekeeping() -> None:
     try:
         clean_up()
     finally:
-        schedule(after=EVERY)
+        schedule(housekeeping, after=EVERY)
 
 
-def schedule(after: timedelta = timedelta(0)) -> bool:
-    """Queue the next clean-up unless one is already waiting; return whether one was queued."""
+def schedule(periodic: Any, after: timedelta = timedelta(0)) -> bool:
+    """Queue the next run of a periodic task unless one is already waiting (now or later); return
+    whether one was queued. Each periodic task calls this for itself when it has run."""
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-        # Waiting, now or later (the queue's ready() leaves out tasks whose time has not come).
-        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=housekeeping.module_path)
-        if waiting.exists():
-            return False
-        housekeeping.using(run_after=timezone.now() + after).enqueue()
-        return True
-    return False
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return False
+    # Waiting, now or later (the queue's ready() leaves out tasks whose time has not come).
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=periodic.module_path)
+    if waiting.exists():
+        return False
+    periodic.using(run_after=timezone.now() + after).enqueue()
+    return True
+
+
+def schedule_all() -> list[str]:
+    """Queue every task named in settings.PERIODIC_TASKS that is not waiting already; return their names."""
+    return [path for path in settings.PERIODIC_TASKS if schedule(import_string(path))]

@@ -124,6 +124,7 @@ def test_every_public_and_lead_page(portal, page, width, html_validator):
         f"/shortlists/{shortlist.pk}/print/",
         f"/shortlists/{shortlist.pk}/lock/",
         "/shortlists/add/urolift/",
+        "/saved-searches/?query=q%3Dfalls",
         f"/ics/{icb.slug}/workspace/submit/",
         f"/ics/{icb.slug}/workspace/adoptions/urolift/",
         f"/ics/{icb.slug}/workspace/submissions/{Innovation.objects.get(name='Our falls service').pk}/",

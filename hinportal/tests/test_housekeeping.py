@@ -61,14 +61,19 @@ def test_the_clean_up_removes_what_expired_and_keeps_the_rest(db):
 def test_the_clean_up_is_queued_once_and_each_run_queues_the_next(transactional_db, settings):
     settings.TASKS = QUEUE
     call_command("schedule_housekeeping", verbosity=0)
-    call_command("schedule_housekeeping", verbosity=0)  # every start-up runs it: still one waiting
-    [waiting] = DBTaskResult.objects.all()
-    assert waiting.task_path == "hinportal.lib.housekeeping.housekeeping"
+    call_command("schedule_housekeeping", verbosity=0)  # every start-up runs it: still one of each waiting
+    waiting = list(DBTaskResult.objects.order_by("task_path"))
+    assert [w.task_path for w in waiting] == [
+        "hinportal.lib.housekeeping.housekeeping",
+        "innovations.alerts.search_alerts",
+    ]
 
     run_worker()
-    assert DBTaskResult.objects.get(pk=waiting.pk).status == TaskResultStatus.SUCCESSFUL
-    [following] = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-    assert timedelta(hours=23) < following.run_after - timezone.now() <= timedelta(days=1)
+    assert {DBTaskResult.objects.get(pk=w.pk).status for w in waiting} == {TaskResultStatus.SUCCESSFUL}
+    following = DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("task_path")
+    assert [f.task_path for f in following] == [w.task_path for w in waiting]
+    for task in following:
+        assert timedelta(hours=23) < task.run_after - timezone.now() <= timedelta(days=1)
 
 
 @pytest.mark.parametrize("age_days,kept", [(8, False), (2, True)])

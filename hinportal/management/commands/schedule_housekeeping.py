@@ -1,5 +1,6 @@
-"""Make sure the daily clean-up (hinportal.lib.housekeeping) is queued; run at every start-up and
-deployment. Queuing it twice is harmless: a second is not added while one waits."""
+"""Make sure each periodic task (settings.PERIODIC_TASKS: the daily clean-up, the saved searches'
+alerts) is queued; run at every start-up and deployment. Running it twice is harmless: a second of
+a task is not added while one waits."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,7 +8,7 @@ from hinportal.lib import housekeeping
 
 
 class Command(BaseCommand):
-    help = "Queue the daily clean-up of sessions, lock-out records, old imports and task results."
+    help = "Queue the periodic tasks: the daily clean-up and the saved searches' alerts."
 
     def add_arguments(self, parser):
         parser.add_argument("--now", action="store_true", help="Run the clean-up here, now, and print what went.")
@@ -17,5 +18,5 @@ class Command(BaseCommand):
             for kind, count in housekeeping.clean_up().items():
                 self.stdout.write(f"{count} {kind} removed")
             return
-        queued = housekeeping.schedule()
-        self.stdout.write("Daily clean-up queued." if queued else "Daily clean-up already queued.")
+        queued = housekeeping.schedule_all()
+        self.stdout.write(f"Queued: {', '.join(queued)}." if queued else "Every periodic task is queued already.")
