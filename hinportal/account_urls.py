@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from networks import invitations
+
 from .lib import second_factor
 from .lib.accounts import NhsSetPasswordForm, PasswordResetView, SignInView
 
@@ -15,6 +17,7 @@ urlpatterns = [
         name="sign_in",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="sign_out"),
+    path("invitation/<str:token>/", invitations.accept, name="invitation"),
     # Staff accounts' second factor (hinportal.lib.second_factor).
     path("two-factor/", second_factor.verify, name="two_factor"),
     path("two-factor/set-up/", second_factor.set_up, name="two_factor_set_up"),

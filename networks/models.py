@@ -212,3 +212,60 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.network or self.icb}"
+
+
+class Invitation(models.Model):
+    """An invitation to join the portal in one role, for one network (staff) or one ICB it covers
+    (an ICS lead). Accepting it creates the account, its role and its membership together, in one
+    transaction, so no account exists without the membership its role needs. It works once, for
+    INVITATION_DAYS days; only a hash of its token is kept."""
+
+    class Role(models.TextChoices):
+        EDITOR = "Network editor", "Network editor"
+        PUBLISHER = "Network publisher", "Network publisher (also invites)"
+        ICS_LEAD = "ICS lead", "ICS lead"
+
+    email = models.EmailField()
+    role = fields.CharField(max_length=20, choices=Role)
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
+    icb = models.ForeignKey(
+        IntegratedCareBoard,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        null=True,
+        blank=True,
+        verbose_name="integrated care board",
+        help_text="For an ICS lead: the system they lead, one this network covers.",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey("auth.User", on_delete=models.SET_NULL, null=True, related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    owner_path = "network"
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="ICS lead", icb__isnull=False) | (~Q(role="ICS lead") & Q(icb__isnull=True)),
+                name="invitation_lead_has_icb_staff_have_none",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "Accepted"
+        return "Expired" if self.is_expired else "Waiting"

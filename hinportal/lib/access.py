@@ -36,6 +36,8 @@ EDITED = {
 }
 VIEWED = {"networks": ["network", "integratedcareboard"]}
 PUBLISH = ["publish_innovation", "publish_programme", "publish_publication"]
+# Publishers lead their network's team on the portal: they invite its staff and its ICBs' leads.
+INVITING = {"networks": ["invitation"]}
 NATIONAL_APPS = ["innovations", "reviews", "networks", "auth", "axes"]
 
 
@@ -55,7 +57,7 @@ def ensure_roles(**kwargs: Any) -> None:
         return list(Permission.objects.filter(content_type__app_label__in=list(models), codename__in=codenames))
 
     editing = grants(EDITED, ["add", "change", "delete", "view"]) + grants(VIEWED, ["view"])
-    publishing = list(Permission.objects.filter(codename__in=PUBLISH))
+    publishing = list(Permission.objects.filter(codename__in=PUBLISH)) + grants(INVITING, ["add", "view", "delete"])
     roles = {
         NATIONAL_ADMIN: list({*Permission.objects.filter(content_type__app_label__in=NATIONAL_APPS), *editing}),
         EDITOR: editing,
@@ -118,6 +120,14 @@ def lead_icb_id(user: Person) -> int | None:
         return None
     membership = _membership(user)
     return membership.icb_id if membership else None
+
+
+def may_invite(user: Person, network_id: int | None) -> bool:
+    """Whether this person may invite people to this network's team (its staff and the leads of
+    the ICBs it covers): a national administrator, or one of the network's publishers."""
+    return is_national_admin(user) or (
+        is_publisher(user) and network_id is not None and staff_network_id(user) == network_id
+    )
 
 
 def may_record_adoption(user: Person, icb_id: int) -> bool:

@@ -209,6 +209,7 @@ def test_the_staff_screens_network_staff_use(portal, page, width, username, html
         "/admin/innovations/adoption/import/",
         "/admin/innovations/helprequest/",
         "/admin/auth/user/" if username == "national" else "/account/two-factor/recovery-codes/",
+        "/admin/networks/invitation/add/" if username == "national" else "/admin/innovations/helprequest/",
     ):
         page.goto(path)
         sources[path] = page.request.get(path).text()
