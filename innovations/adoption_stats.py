@@ -120,7 +120,7 @@ def chart_for(adoptions: QuerySet) -> BarChart | None:
     return quarterly(Counter({(year, quarter): n for year, quarter, n in rows}))
 
 
-def _gaps_generation(icb_id: int) -> int:
+def figures_generation(icb_id: int) -> int:
     return cache.get(f"gaps-generation:{icb_id}", 0)
 
 
@@ -131,7 +131,7 @@ def forget_adoption_figures(icb_id: int) -> None:
         cache.incr(f"gaps-generation:{icb_id}")
     except ValueError:
         cache.set(f"gaps-generation:{icb_id}", 1, None)
-    cache.delete("adoption:totals")
+    cache.delete_many(["adoption:totals", "scorecard:areas", "scorecard:quarters"])
 
 
 def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> list[int]:
@@ -155,4 +155,4 @@ def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> l
             queryset = queryset.filter(Exists(recorded))
         return list(queryset.values_list("pk", flat=True))
 
-    return cached(f"gaps:{icb.pk}:{_gaps_generation(icb.pk)}:{key}", compute)
+    return cached(f"gaps:{icb.pk}:{figures_generation(icb.pk)}:{key}", compute)

@@ -31,6 +31,7 @@ from .choices import ADOPTED, ClinicalArea, ProgrammeKind
 from .filters import InnovationFilter, Sort
 from .forms import HelpRequestForm, ProvenElsewhereFilterForm, SavedSearchForm
 from .models import Adoption, Innovation, InnovationFact, Programme, SavedSearch
+from .scorecard import scorecard
 from .search import innovation_source
 from .summary import describe_search
 from .workspace import proven_elsewhere_page
@@ -318,6 +319,7 @@ def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_lead": lead_icb_id(request.user) == icb.pk,
         **proven_elsewhere_page(request, icb, ProvenElsewhereFilterForm({})),
         "publications": icb.publications.published().real_first()[:RELATED_PUBLICATIONS],
+        "scorecard": scorecard(icb, icbs),
         "breadcrumbs": [HOME, ("Integrated care systems", reverse("networks:icb_list"))],
     }
     return render(request, "innovations/icb_detail.html", context)

@@ -54,9 +54,10 @@ def make_adoption(
     icb: IntegratedCareBoard | None = None,
     status: str = AdoptionStatus.ADOPTED,
     is_demo: bool = False,
+    started_on: date = date(2023, 1, 1),
 ) -> Adoption:
     return Adoption.objects.create(
-        innovation=innovation, icb=icb or make_icb(), status=status, started_on=date(2023, 1, 1), is_demo=is_demo
+        innovation=innovation, icb=icb or make_icb(), status=status, started_on=started_on, is_demo=is_demo
     )
 
 

@@ -16,8 +16,9 @@ def test_it_shows_an_ics_with_its_network_region_and_codes(client, world, django
     fellside.ods_code = "QOP"  # a code the hex map's layout has a tile for
     fellside.save()
     # the ICB with its region and network, every ICB (map, neighbours), adoption totals per ICB (cached),
-    # recent adoptions, adoptions per quarter, the gap list's ids (cached), its page with NICE codes, publications
-    with django_assert_num_queries(9):
+    # recent adoptions, adoptions per quarter, the gap list's ids (cached), its page with NICE codes, publications,
+    # and the scorecard's (cached): adoptions by area, by quarter, and the peers' shared and total adoptions
+    with django_assert_num_queries(13):
         response = client.get("/ics/fellside/")
     assert response.status_code == 200
     html = response.content.decode()

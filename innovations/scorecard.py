@@ -1,0 +1,131 @@
+"""A scorecard per integrated care system: its uptake by clinical area and by quarter beside the
+average system in its region, in England and among the five systems most like it in what they have
+adopted (its peers: the largest overlap of adopted innovations, as a share of both together). NICE's
+Innovation Scorecard shows uptake per ICB; this adds peers, and the ICS page puts the gap list
+beside it.
+
+Every figure comes from three grouped queries over all systems' adoptions, kept in the shared cache
+for a few minutes (and dropped when a lead records an adoption: adoption_stats.forget_adoption_figures)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, Func
+from django.db.models.functions import ExtractQuarter, ExtractYear
+
+from hinportal.lib.listing import cached
+from hinportal.lib.workflow import Status
+from networks.models import IntegratedCareBoard
+
+from .adoption_stats import figures_generation
+from .choices import ADOPTED, ClinicalArea
+from .models import Adoption
+
+PEERS = 5
+QUARTERS = 8
+
+
+def _adopted():
+    return Adoption.objects.filter(status__in=ADOPTED, innovation__status=Status.PUBLISHED).order_by()
+
+
+def by_area() -> dict[int, dict[str, int]]:
+    """For each ICB, how many innovations it has adopted in each clinical area."""
+
+    def compute() -> dict[int, dict[str, int]]:
+        rows = (
+            _adopted()
+            .annotate(area=Func(F("innovation__clinical_areas"), function="unnest"))
+            .values_list("icb_id", "area")
+            .annotate(n=Count("pk"))
+        )
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        for icb_id, area, n in rows:
+            counts[icb_id][area] = n
+        return dict(counts)
+
+    return cached("scorecard:areas", compute)
+
+
+def by_quarter() -> dict[int, dict[tuple[int, int], int]]:
+    """For each ICB, how many adoptions started in each quarter."""
+
+    def compute() -> dict[int, dict[tuple[int, int], int]]:
+        rows = (
+            _adopted()
+            .annotate(year=ExtractYear("started_on"), quarter=ExtractQuarter("started_on"))
+            .values_list("icb_id", "year", "quarter")
+            .annotate(n=Count("pk"))
+        )
+        counts: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
+        for icb_id, year, quarter, n in rows:
+            counts[icb_id][(year, quarter)] = n
+        return dict(counts)
+
+    return cached("scorecard:quarters", compute)
+
+
+def peers(icb: IntegratedCareBoard, icbs: list[IntegratedCareBoard]) -> list[tuple[IntegratedCareBoard, float]]:
+    """The systems most like this one in what they have adopted, with how alike (0 to 1)."""
+
+    def compute() -> list[tuple[int, float]]:
+        own = _adopted().filter(icb=icb).values("innovation_id")
+        shared = dict(
+            _adopted().filter(innovation_id__in=own).exclude(icb=icb).values_list("icb_id").annotate(n=Count("pk"))
+        )
+        sizes = dict(_adopted().values_list("icb_id").annotate(n=Count("pk")))
+        mine = sizes.get(icb.pk, 0)
+        scores = [
+            (other.pk, shared.get(other.pk, 0) / (mine + sizes.get(other.pk, 0) - shared.get(other.pk, 0)))
+            for other in icbs
+            if other.pk != icb.pk and mine + sizes.get(other.pk, 0) > 0
+        ]
+        scores.sort(key=lambda pair: (-pair[1], pair[0]))
+        return scores[:PEERS]
+
+    by_id = {other.pk: other for other in icbs}
+    ranked = cached(f"scorecard:peers:{icb.pk}:{figures_generation(icb.pk)}", compute)
+    return [(by_id[pk], score) for pk, score in ranked if pk in by_id and score > 0]
+
+
+@dataclass
+class Row:
+    label: str
+    here: int
+    peers: float
+    region: float
+    england: float
+
+
+def _average(counts: dict, ids: list[int], key) -> float:
+    return sum(counts.get(i, {}).get(key, 0) for i in ids) / len(ids) if ids else 0.0
+
+
+def scorecard(icb: IntegratedCareBoard, icbs: list[IntegratedCareBoard], today: date | None = None) -> dict:
+    """The ICS page's scorecard: rows by clinical area and by recent quarter, and the peers."""
+    today = today or date.today()
+    alike = peers(icb, icbs)
+    peer_ids = [other.pk for other, _ in alike]
+    region_ids = [other.pk for other in icbs if other.region_id == icb.region_id]
+    england_ids = [other.pk for other in icbs]
+    areas, quarters = by_area(), by_quarter()
+
+    def row(label: str, counts: dict, key) -> Row:
+        return Row(
+            label=label,
+            here=counts.get(icb.pk, {}).get(key, 0),
+            peers=_average(counts, peer_ids, key),
+            region=_average(counts, region_ids, key),
+            england=_average(counts, england_ids, key),
+        )
+
+    area_rows = [row(area.label, areas, area.value) for area in ClinicalArea]
+    area_rows = [r for r in area_rows if r.here or r.peers or r.region or r.england]
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    recent = []
+    for _ in range(QUARTERS):
+        recent.append((year, quarter))
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    quarter_rows = [row(f"{y} Q{q}", quarters, (y, q)) for y, q in reversed(recent)]
+    return {"areas": area_rows, "quarters": quarter_rows, "peers": alike}
