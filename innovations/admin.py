@@ -197,7 +197,7 @@ class HelpRequestAdmin(ScopedAdmin):
 
     form = VersionCheckedForm
     inlines = [HelpReplyInline]
-    list_display = ["created_at", "innovation", "icb", "name", "status"]
+    list_display = ["__str__", "name", "status", "created_at"]
     list_filter = ["status", "icb"]
     list_select_related = ["innovation", "icb"]
     search_fields = ["name", "email", "message", "innovation__name", "icb__short_name"]

@@ -54,3 +54,10 @@ def test_a_set_up_lead_and_staff_still_land_where_they_work(client_as, world):
     assert client_as("ICS lead").get("/workspace/")["Location"] == f"/ics/{world.icb.slug}/workspace/"
     assert client_as("editor").get("/workspace/")["Location"] == "/admin/"
     assert client_as("national admin").get("/workspace/")["Location"] == "/admin/"
+
+
+def test_the_page_asks_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    make_person("misfiled", "ICS lead", network=world.network)
+    client.post("/account/sign-in/", {"username": "misfiled", "password": PASSWORD})
+    with django_assert_max_num_queries(10):
+        assert client.get("/workspace/").status_code == 403

@@ -181,3 +181,17 @@ def test_the_choice_page_asks_a_fixed_number_of_queries(lead, world, innovation,
         Shortlist.objects.create(icb=world.icb, name=f"Board {n}")
     with django_assert_max_num_queries(12):
         lead.get(f"/shortlists/add/{innovation.slug}/")
+
+
+def test_the_lock_page_asks_the_same_number_of_queries_for_a_longer_list(
+    lead, world, personas, django_assert_max_num_queries
+):
+    board = Shortlist.objects.create(icb=world.icb, name="March board")
+    board.add(make_innovation(name="First"))
+    with django_assert_max_num_queries(12) as few:
+        lead.get(f"/shortlists/{board.pk}/lock/")
+    queries = len(few)
+    for n in range(6):
+        board.add(make_innovation(name=f"More {n}"))
+    with django_assert_max_num_queries(queries):
+        lead.get(f"/shortlists/{board.pk}/lock/")

@@ -150,3 +150,10 @@ def test_the_saved_searches_page_asks_a_fixed_number_of_queries(lead, django_ass
         save(lead, query=f"q=topic{n}", name=f"Topic {n}")
     with django_assert_max_num_queries(queries):
         lead.get("/saved-searches/")
+
+
+def test_the_unsubscribe_page_asks_a_fixed_number_of_queries(lead, django_assert_max_num_queries):
+    save(lead)
+    token = alerts.unsubscribe_token(SavedSearch.objects.get())
+    with django_assert_max_num_queries(2):  # the saved search with its person
+        assert Client().get(f"/saved-searches/unsubscribe/{token}/").status_code == 200

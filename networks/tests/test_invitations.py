@@ -153,3 +153,10 @@ def test_another_networks_invitations_are_not_shown(client_as, world, personas):
     )  # fmt: skip
     listing = client_as("publisher").get("/admin/networks/invitation/")
     assert listing.status_code == 200 and "theirs@example.org" not in listing.content.decode()
+
+
+def test_the_invitation_page_asks_a_fixed_number_of_queries(client_as, world, django_assert_max_num_queries):
+    invite(client_as("publisher"), email="sam@icb.example.org", role="ICS lead", icb=world.icb.pk)
+    path = link_in(mail.outbox[0])
+    with django_assert_max_num_queries(3):  # the invitation with its network and ICB (and the session)
+        assert Client().get(path).status_code == 200
