@@ -106,4 +106,5 @@ bench-run:
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo --innovations 100000 --seed 7 --if-empty
 	$(PY) manage.py embed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py bench_catalogue --runs 20

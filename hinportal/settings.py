@@ -58,7 +58,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages gzipped for clients that accept it (static files come precompressed from whitenoise);
+    # Django masks the CSRF token on every response, which defeats BREACH-style guessing.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An ETag on every page, and 304 Not Modified when the client already holds it.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "hinportal.lib.middleware.reject_unreadable_bodies",
@@ -70,6 +75,7 @@ MIDDLEWARE = [
     # Staff accounts that have given only their password may set up their app or enter a code, no more.
     "hinportal.lib.second_factor.staff_second_factor",
     "hinportal.lib.middleware.private_pages_not_stored",
+    "hinportal.lib.middleware.public_pages_cacheable",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "hinportal.lib.middleware.permissions_policy",
@@ -172,6 +178,11 @@ PASSWORD_EXTRA_DICTIONARY = [
     *("england", "london", "wessex", "kent", "surrey", "sussex", "yorkshire", "humber", "oxford", "manchester"),
     *("midlands", "north", "south", "east", "west", "imperial", "partners", "care", "integrated", "board"),
 ]
+
+# A page anyone would see alike (no cookie either way) may be kept by browsers and shared caches
+# this long, and served stale for this much longer while they fetch it again.
+PUBLIC_PAGE_SECONDS = env.int("PUBLIC_PAGE_SECONDS", default=60)
+PUBLIC_PAGE_STALE_SECONDS = env.int("PUBLIC_PAGE_STALE_SECONDS", default=600)
 
 # Signed-in sessions end after this long without a request, and in any case this long after signing
 # in; anonymous sessions keep Django's default.

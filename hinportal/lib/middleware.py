@@ -100,3 +100,32 @@ def permissions_policy(get_response: Handler) -> Handler:
         return response
 
     return middleware
+
+
+def public_pages_cacheable(get_response: Handler) -> Handler:
+    """Let browsers and shared caches (a CDN) keep a page anyone would see alike for a short while
+    and serve it stale while they fetch it again: a GET from a visitor who sends no cookie, answered
+    200 with no cookie set and no caching said already. Anything personal (a signed-in page, a form
+    with its CSRF token, a flash message) comes with a cookie one way or the other, so it never
+    qualifies. ConditionalGetMiddleware adds the ETag that lets them revalidate for a 304."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not is_private(request)
+            and not request.COOKIES
+            and not response.cookies
+            and "Cache-Control" not in response.headers
+            and not response.streaming
+        ):
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PUBLIC_PAGE_SECONDS,
+                stale_while_revalidate=settings.PUBLIC_PAGE_STALE_SECONDS,
+            )
+        return response
+
+    return middleware
