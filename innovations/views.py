@@ -374,7 +374,8 @@ def saved_searches(request: HttpRequest) -> HttpResponse:
     to_save = alerts.normalised_query(QueryDict(request.POST.get("query", "") or request.GET.get("query", "")))
     filterset = InnovationFilter(QueryDict(to_save), queryset=Innovation.objects.published())
     filterset.is_valid()
-    described = describe_search(filterset, 0).split(" ", 2)[-1].capitalize()
+    described = describe_search(filterset, 0).split(" ", 1)[-1]  # without its count
+    described = described[:1].upper() + described[1:]
     form = SavedSearchForm(request.POST or None, initial={"name": described[:120]})
     if request.method == "POST":
         query = to_save

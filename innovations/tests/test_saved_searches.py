@@ -39,6 +39,8 @@ def test_the_catalogue_offers_to_save_its_search(client, db):
 def test_a_signed_in_person_saves_a_search(lead, personas):
     page = lead.get("/saved-searches/?query=" + QUERY.replace("&", "%26").replace("=", "%3D"))
     assert page.status_code == 200 and elements(page, "input", name="query", value=QUERY)
+    [name] = elements(page, "input", name="name")
+    assert dict(name.attributes)["value"].startswith("Innovations") and "falls" in dict(name.attributes)["value"]
     assert save(lead).status_code == 302
     saved = SavedSearch.objects.get()
     assert (saved.user, saved.query, saved.frequency, saved.name) == (
