@@ -53,25 +53,33 @@ class InnovationFilter(ListingFilterSet):
         error_messages={"max_length": QUERY_TOO_LONG},
         method="filter_search",
     )
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices, widget=forms.CheckboxSelectMultiple)
+    # distinct=False throughout: no filter here joins to many rows (arrays are columns, the rest use
+    # EXISTS), so django-filter's default DISTINCT over every column would only cost time.
+    category = django_filters.MultipleChoiceFilter(
+        choices=Category.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
     clinical_area = ArrayOverlapFilter(
         field_name="clinical_areas", choices=ClinicalArea.choices, widget=forms.CheckboxSelectMultiple
     )
     care_setting = ArrayOverlapFilter(
         field_name="care_settings", choices=CareSetting.choices, widget=forms.CheckboxSelectMultiple
     )
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, widget=forms.CheckboxSelectMultiple)
+    stage = django_filters.MultipleChoiceFilter(
+        choices=Stage.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
     nice = django_filters.MultipleChoiceFilter(
         label="NICE guidance",
         choices=NiceGuidanceType.choices,
         method="filter_nice",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     tier = django_filters.MultipleChoiceFilter(
         field_name="evidence_tier",
         label="Evidence standards tier",
         choices=EvidenceTier.choices,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     core20 = ArrayOverlapFilter(
         field_name="core20plus5", label="Core20PLUS5", choices=Core20Plus5.choices, widget=forms.CheckboxSelectMultiple
@@ -82,6 +90,7 @@ class InnovationFilter(ListingFilterSet):
         queryset=Network.objects.order_by("name"),
         to_field_name="slug",
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     programme = django_filters.ModelMultipleChoiceFilter(
         field_name="programmes",
@@ -214,7 +223,8 @@ class InnovationFilter(ListingFilterSet):
 
 
 def _array_counts(qs: QuerySet, column: str) -> dict[str, int]:
-    inner, params = qs.order_by().values_list(column).query.sql_with_params()
+    # With the primary key: a DISTINCT the filters add must not fold innovations with the same list.
+    inner, params = qs.order_by().values_list("pk", column).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT v, count(*) FROM (SELECT unnest(x.{column}) AS v FROM ({inner}) AS x) AS u GROUP BY v",  # noqa: S608
