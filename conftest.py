@@ -172,6 +172,10 @@ def world(db) -> World:
     )
 
 
+# Every persona's password (test accounts only).
+PERSONA_PASSWORD = "correct horse battery staple"
+
+
 # Permission personas: staff of our network (world.network), an editor of the other network, the
 # lead of world.icb, a national administrator and an anonymous visitor.
 def make_person(username: str, role: str | None, *, network: Any = None, icb: Any = None):
@@ -180,7 +184,7 @@ def make_person(username: str, role: str | None, *, network: Any = None, icb: An
     from networks.models import Membership
 
     user = User.objects.create_user(
-        username=username, password="correct horse battery staple", is_staff=role not in (None, "ICS lead")
+        username=username, password=PERSONA_PASSWORD, is_staff=role not in (None, "ICS lead")
     )
     if role:
         user.groups.add(Group.objects.get(name=role))
@@ -226,6 +230,18 @@ def sign_in_fully(client, user):
         session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
         session.save()
     return client
+
+
+def sign_in_to_the_staff_screens(page, user, password: str = PERSONA_PASSWORD) -> None:
+    """In a browser: the staff sign-in form, then the code the person's app shows now."""
+    app = second_factor_device(user)
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Security code").fill(current_code(app))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/admin/")
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.http import QueryDict
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+
+from hinportal.lib.mail import send_templated
 
 from .filters import InnovationFilter
 from .models import Innovation, SavedSearch
@@ -72,13 +72,9 @@ def send_alert(saved: SavedSearch, now=None) -> bool:
             "saved": saved,
             "innovations": found[:MOST_IN_AN_EMAIL],
             "more": len(found) > MOST_IN_AN_EMAIL,
-            "site_url": settings.SITE_URL,
             "unsubscribe": unsubscribe,
         }
-        subject = render_to_string("emails/search_alert_subject.txt", context).strip()
-        body = render_to_string("emails/search_alert.txt", context)
-        headers = {"List-Unsubscribe": f"<{unsubscribe}>"}
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [email], headers=headers).send()
+        send_templated("search_alert", context, [email], headers={"List-Unsubscribe": f"<{unsubscribe}>"})
         sent = True
     SavedSearch.objects.filter(pk=saved.pk).update(checked_at=now)
     return sent

@@ -3,12 +3,10 @@ that covers the requester's integrated care system in its staff screens. Mail go
 task queue (hinportal.lib.mail): the network's staff hear of each request, the requester gets a
 receipt and every reply."""
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 
 from hinportal.lib.access import EDITOR, PUBLISHER
+from hinportal.lib.mail import send_templated
 
 from .models import HelpReply, HelpRequest
 
@@ -20,23 +18,17 @@ def network_staff_emails(network_id: int) -> list[str]:
     return sorted(set(people.values_list("email", flat=True)))
 
 
-def _send(template: str, context: dict, to: list[str], reply_to: list[str] | None = None) -> None:
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, reply_to=reply_to).send()
-
-
 def request_made(help_request: HelpRequest) -> None:
     """Tell the network's staff, and give the requester a receipt."""
-    context = {"request": help_request, "site_url": settings.SITE_URL}
+    context = {"request": help_request}
     staff = network_staff_emails(help_request.network_id)
     if staff:
-        _send("help_request_staff", context, staff, reply_to=[help_request.email])
-    _send("help_request_receipt", context, [help_request.email])
+        send_templated("help_request_staff", context, staff, reply_to=[help_request.email])
+    send_templated("help_request_receipt", context, [help_request.email])
 
 
 def reply_sent(reply: HelpReply) -> None:
     """Send a network's reply to the person who asked."""
     author_email = getattr(reply.author, "email", "")
-    context = {"reply": reply, "request": reply.request, "site_url": settings.SITE_URL}
-    _send("help_reply", context, [reply.request.email], reply_to=[author_email] if author_email else None)
+    context = {"reply": reply, "request": reply.request}
+    send_templated("help_reply", context, [reply.request.email], reply_to=[author_email] if author_email else None)

@@ -3,12 +3,10 @@ Submitted (or sent back for review): the covering network's staff. Returned to d
 reviewer's note: the system's leads and the person who submitted it. Published: the same, with the
 news that their system is recorded as its originator and first adopter."""
 
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 
 from hinportal.lib.access import ICS_LEAD
+from hinportal.lib.mail import send_templated
 
 from .help import network_staff_emails
 from .models import Innovation
@@ -40,7 +38,4 @@ def tell(innovation: Innovation, action: str) -> None:
     to = recipients(innovation)
     if not to:
         return
-    context = {"innovation": innovation, "icb": innovation.submitted_by_icb, "site_url": settings.SITE_URL}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"emails/{template}.txt", context)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to).send()
+    send_templated(template, {"innovation": innovation, "icb": innovation.submitted_by_icb}, to)

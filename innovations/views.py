@@ -245,7 +245,8 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "adoption_chart": chart_for(Adoption.objects.filter(innovation=innovation)),
         "breadcrumbs": [HOME, ("Innovations", reverse("innovations:list"))],
     }
-    if lead_icb := next((icb for icb in icbs if may_record_adoption(request.user, icb.pk)), None):
+    icb_id = lead_icb_id(request.user)
+    if icb_id and may_record_adoption(request.user, icb_id) and (lead_icb := next(i for i in icbs if i.pk == icb_id)):
         context["lead_icb"] = lead_icb
         context["lead_adoption"] = next((a for _, rows in by_region for a in rows if a.icb_id == lead_icb.pk), None)
     return render(request, "innovations/innovation_detail.html", context)

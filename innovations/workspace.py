@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -33,6 +32,7 @@ from hinportal.lib.access import (
 )
 from hinportal.lib.db import violated_constraint
 from hinportal.lib.listing import nearest_page, query_string, ranked_page
+from hinportal.lib.navigation import safe_next
 from hinportal.lib.search.ranking import Search
 from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
@@ -73,14 +73,6 @@ def _get_shortlist_for_lead(request: HttpRequest, pk: int) -> Shortlist:
     if lead_icb_id(request.user) != shortlist.icb_id:
         raise Http404("No such shortlist")
     return shortlist
-
-
-def safe_next(request: HttpRequest) -> str | None:
-    """The page to go back to after a form, if it is one of ours (never `//elsewhere.example`)."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/"):
-        return target
-    return None
 
 
 def why_listed(innovation: Innovation) -> str:
@@ -147,8 +139,6 @@ def proven_elsewhere(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         **proven_elsewhere_page(request, icb, form),
     }
-    if context["is_lead"]:
-        context["shortlists"] = list(icb.shortlists.filter(locked_at__isnull=True))
     page = context["gap_page"]
     context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     return render(request, "innovations/proven_elsewhere.html", context, status=200 if valid else 400)
@@ -340,12 +330,11 @@ def shortlist_choose(request: HttpRequest, innovation_slug: str) -> HttpResponse
     icb_id = lead_icb_id(request.user)
     if icb_id is None:
         raise Http404("Only ICS leads keep shortlists")
-    icb = _get_icb_for_lead(request, IntegratedCareBoard.objects.values_list("slug", flat=True).get(pk=icb_id))
+    icb = IntegratedCareBoard.objects.get(pk=icb_id)
     innovation = get_object_or_404(Innovation.objects.published(), slug=innovation_slug)
     open_lists = list(icb.shortlists.filter(locked_at__isnull=True).order_by("-created_at"))
     form = ShortlistChooseForm(request.POST or None, shortlists=open_lists)
-    back = safe_next(request) or request.GET.get("next", "")
-    back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else ""
+    back = safe_next(request) or ""
     if request.method == "POST" and form.is_valid():
         choice = form.cleaned_data["shortlist"]
         try:
@@ -485,8 +474,7 @@ def record_adoption(request: HttpRequest, slug: str, innovation_slug: str) -> Ht
     form = LocalAdoptionForm(
         request.POST or None, instance=adoption or Adoption(icb=icb, innovation=innovation), initial=initial
     )
-    back = safe_next(request) or request.GET.get("next", "")
-    back = back if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/") else ""
+    back = safe_next(request) or ""
     if request.method == "POST":
         try:
             with transaction.atomic():  # the version check's row lock is held until the save

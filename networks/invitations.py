@@ -12,17 +12,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import login, password_validation
 from django.contrib.auth.models import Group, User
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from hinportal.lib.forms import NhsukForm
+from hinportal.lib.mail import send_templated
 
 from .models import Invitation, Membership
 
@@ -44,9 +43,7 @@ def send(invitation: Invitation) -> str:
         "link": settings.SITE_URL + reverse("account:invitation", args=[token]),
         "days": INVITATION_DAYS,
     }
-    subject = render_to_string("emails/invitation_subject.txt", context).strip()
-    body = render_to_string("emails/invitation.txt", context)
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email]).send()
+    send_templated("invitation", context, [invitation.email])
     return token
 
 

@@ -52,3 +52,21 @@ class QueuedEmailBackend(BaseEmailBackend):
                 deliver.enqueue(_as_data(message))
                 queued += 1
         return queued
+
+
+def send_templated(
+    template: str,
+    context: dict[str, Any],
+    to: list[str],
+    *,
+    reply_to: list[str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Write a message from `emails/<template>_subject.txt` and `emails/<template>.txt` (with the
+    site's address in the context as `site_url`) and send it, through the queue as every mail goes."""
+    from django.template.loader import render_to_string
+
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    body = render_to_string(f"emails/{template}.txt", context)
+    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to, reply_to=reply_to, headers=headers).send()

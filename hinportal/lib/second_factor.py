@@ -23,7 +23,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
@@ -33,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import NhsukForm
 from .middleware import Handler
+from .navigation import safe_next
 
 RECOVERY_CODES = 10
 # What a half-signed-in staff account may still reach (besides these pages): signing out and files.
@@ -74,9 +74,7 @@ def _next_query(path: str) -> str:
 
 
 def _next(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts=None, require_https=request.is_secure())
-    return wanted if safe and wanted.startswith("/") else reverse("admin:index")
+    return safe_next(request) or reverse("admin:index")
 
 
 def _credentials(user: Any) -> dict[str, str]:

@@ -4,7 +4,7 @@ WCAG 2.2 A/AA violation, nothing outside a landmark, and no sideways scrolling."
 import pytest
 from django.contrib.auth.models import User
 
-from conftest import assert_accessible, current_code, make_person, second_factor_device
+from conftest import assert_accessible, make_person, sign_in_to_the_staff_screens
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
@@ -188,14 +188,7 @@ def test_the_staff_screens_network_staff_use(portal, page, width, username, html
     innovation = Innovation.objects.get(slug="urolift")
     refused = watch_policy(page)
     page.set_viewport_size({"width": width, "height": 900})
-    app = second_factor_device(User.objects.get(username=username))
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Security code").fill(current_code(app))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/admin/")
+    sign_in_to_the_staff_screens(page, User.objects.get(username=username))
     problems = []
     sources: dict[str, str] = {}
     for path in (

@@ -4,7 +4,7 @@ submission with a note. axe-core runs on every page they visit."""
 import pytest
 from django.core import mail
 
-from conftest import assert_accessible, current_code, make_person, second_factor_device
+from conftest import assert_accessible, make_person, second_factor_device, sign_in_to_the_staff_screens
 from innovations.models import HelpRequest, Innovation
 from innovations.tests.factories import make_innovation
 
@@ -32,13 +32,7 @@ def editor(transactional_db, world):
 
 
 def test_an_editor_answers_a_request_and_returns_a_submission(editor, page):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Security code").fill(current_code(second_factor_device(editor)))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/admin/")
+    sign_in_to_the_staff_screens(page, editor)
 
     page.goto("/admin/innovations/helprequest/")
     assert_accessible(page)

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail
 
-from conftest import AXE_SCRIPT, assert_accessible, current_code, make_person, second_factor_device
+from conftest import AXE_SCRIPT, assert_accessible, make_person, second_factor_device, sign_in_to_the_staff_screens
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
@@ -20,13 +20,7 @@ def publisher(transactional_db, world):
 
 
 def test_a_network_lead_invites_an_ics_lead_who_joins(publisher, world, page, live_server):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill("publisher")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Security code").fill(current_code(second_factor_device(publisher)))
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url("**/admin/")
+    sign_in_to_the_staff_screens(page, publisher)
     page.goto("/admin/networks/invitation/add/")
     assert_accessible(page)
     page.get_by_label("Email").fill("sam@icb.example.org")
