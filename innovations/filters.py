@@ -3,15 +3,15 @@
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, QuerySet
 
 from hinportal.lib.listing import ListingFilterSet, group_counts
 from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
 from hinportal.lib.search.ranking import Source
 from networks.models import IntegratedCareBoard, Network, Region
 
-from .choices import ADOPTED, CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
-from .models import PROVEN_RULE, Adoption, Innovation, NiceGuidance, Programme
+from .choices import CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
+from .models import PROVEN_RULE, Innovation, NiceGuidance, Programme
 from .search import innovation_source, programme_source
 
 
@@ -189,11 +189,9 @@ class InnovationFilter(ListingFilterSet):
                 links = Programme.innovations.through.objects.filter(innovation__in=ids).values_list("programme__slug")
                 return dict(links.annotate(n=Count("innovation")).values_list("programme__slug", "n"))
             case "icb":
-                rows = Adoption.objects.filter(innovation__in=ids, status__in=ADOPTED).values_list("icb__slug")
-                return dict(rows.annotate(n=Count("innovation")).values_list("icb__slug", "n"))
+                return _array_counts(qs, "adopted_icbs", by_slug_of=IntegratedCareBoard)
             case "region":
-                rows = Adoption.objects.filter(innovation__in=ids, status__in=ADOPTED).values_list("icb__region__slug")
-                return dict(rows.annotate(n=Count("innovation", distinct=True)).values_list("icb__region__slug", "n"))
+                return _array_counts(qs, "adopted_regions", by_slug_of=Region)
             case "proven":
                 return {True: qs.proven().count()}
         raise ValueError(name)
@@ -210,10 +208,10 @@ class InnovationFilter(ListingFilterSet):
         return qs.filter(Exists(links))
 
     def filter_region(self, qs: QuerySet, name: str, value: Region | None) -> QuerySet:
-        return qs.adopted_in(IntegratedCareBoard.objects.filter(region=value)) if value else qs
+        return qs.adopted_in_region(value) if value else qs
 
     def filter_icb(self, qs: QuerySet, name: str, value: IntegratedCareBoard | None) -> QuerySet:
-        return qs.adopted_in(IntegratedCareBoard.objects.filter(pk=value.pk)) if value else qs
+        return qs.adopted_in_icb(value) if value else qs
 
     def filter_proven(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         return qs.proven() if value else qs
@@ -222,12 +220,18 @@ class InnovationFilter(ListingFilterSet):
         return qs
 
 
-def _array_counts(qs: QuerySet, column: str) -> dict[str, int]:
+def _array_counts(qs: QuerySet, column: str, by_slug_of: type[Model] | None = None) -> dict[str, int]:
+    """How many rows hold each value of an array column; for an array of ids, by the slug of the
+    record each id names (in the same query)."""
     # With the primary key: a DISTINCT the filters add must not fold innovations with the same list.
     inner, params = qs.order_by().values_list("pk", column).query.sql_with_params()
+    # Only Django's SQL and our own column and table names are formatted in; every value is a parameter.
+    values = f"SELECT unnest(x.{column}) AS v FROM ({inner}) AS x"  # noqa: S608
+    if by_slug_of is None:
+        sql = f"SELECT v, count(*) FROM ({values}) AS u GROUP BY v"  # noqa: S608
+    else:
+        table = by_slug_of._meta.db_table
+        sql = f"SELECT r.slug, count(*) FROM ({values}) AS u JOIN {table} r ON r.id = u.v GROUP BY r.slug"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v, count(*) FROM (SELECT unnest(x.{column}) AS v FROM ({inner}) AS x) AS u GROUP BY v",  # noqa: S608
-            params,
-        )
+        cursor.execute(sql, params)
         return dict(cursor.fetchall())

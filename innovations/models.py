@@ -18,7 +18,7 @@ from hinportal.lib.db import violated_constraint
 from hinportal.lib.search.fields import SEARCH_CONFIG, SearchText
 from hinportal.lib.versioning import Versioned
 from hinportal.lib.workflow import Status, Workflow, WorkflowQuerySet
-from networks.models import Confidence, IntegratedCareBoard, Network
+from networks.models import Confidence, IntegratedCareBoard, Network, Region
 
 from .choices import (
     ADOPTED,
@@ -53,26 +53,20 @@ def supportive_guidance() -> Exists:
     return Exists(NiceGuidance.objects.filter(innovation=OuterRef("pk"), recommendation__in=SUPPORTIVE))
 
 
-def proven_condition() -> Q:
-    has_guidance = supportive_guidance()
-    has_real_world = Exists(EvidenceItem.objects.filter(innovation=OuterRef("pk"), kind=EvidenceType.REAL_WORLD))
-    return Q(adopted_icb_count__gte=PROVEN_MIN_ICBS) & (Q(has_guidance) | Q(has_real_world))
-
-
 class InnovationQuerySet(WorkflowQuerySet):
+    # is_proven, adopted_icbs and adopted_regions are columns the database keeps (innovations/triggers.py),
+    # so these filters read the row and its indexes, and the planner's estimates stay the same at any size.
     def proven(self) -> "InnovationQuerySet":
-        return self.filter(proven_condition())
+        return self.filter(is_proven=True)
 
-    def with_proven(self) -> "InnovationQuerySet":
-        return self.annotate(is_proven=models.ExpressionWrapper(proven_condition(), models.BooleanField()))
+    def adopted_in_icb(self, icb: IntegratedCareBoard) -> "InnovationQuerySet":
+        return self.filter(adopted_icbs__contains=[icb.pk])
 
-    def adopted_in(self, icbs: models.QuerySet) -> "InnovationQuerySet":
-        adoptions = Adoption.objects.filter(innovation=OuterRef("pk"), icb__in=icbs, status__in=ADOPTED)
-        return self.filter(Exists(adoptions))
+    def adopted_in_region(self, region: Region) -> "InnovationQuerySet":
+        return self.filter(adopted_regions__contains=[region.pk])
 
     def not_adopted_in(self, icb: IntegratedCareBoard) -> "InnovationQuerySet":
-        adopted = Adoption.objects.filter(innovation=OuterRef("pk"), icb=icb, status__in=ADOPTED)
-        return self.exclude(Exists(adopted))
+        return self.exclude(adopted_icbs__contains=[icb.pk])
 
     def proven_elsewhere(self, icb: IntegratedCareBoard) -> "InnovationQuerySet":
         """Proven innovations this ICB has not adopted, most widely adopted first, then most adopted
@@ -162,12 +156,18 @@ class Innovation(Workflow):
     confidence_note = fields.CharField(
         max_length=200, blank=True, help_text="Staff only: where this record came from and what is not yet checked."
     )
-    # Both kept current by database triggers (migration 0002) on every write, bulk ones included.
+    # Kept current by database triggers (innovations/triggers.py) on every write, bulk ones included:
+    # the ICBs adopting or embedding it (and their count and regions), and whether it meets PROVEN_RULE.
     adopted_icb_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    adopted_icbs = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    adopted_regions = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    is_proven = models.BooleanField("proven", default=False, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InnovationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_vector", "adopted_icb_count"])
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "adopted_icb_count", "adopted_icbs", "adopted_regions", "is_proven"]
+    )
     owner_path = "lead_network"
     submitter_path = "submitted_by_icb"
 
@@ -178,6 +178,8 @@ class Innovation(Workflow):
             GinIndex(fields=["clinical_areas"], name="innovation_areas_gin"),
             GinIndex(fields=["care_settings"], name="innovation_settings_gin"),
             GinIndex(fields=["core20plus5"], name="innovation_core20_gin"),
+            GinIndex(fields=["adopted_icbs"], name="innovation_adopted_icbs_gin"),
+            GinIndex(fields=["adopted_regions"], name="innovation_adopted_regions_gin"),
             models.Index(fields=["status", "-published_at"], name="innovation_newest"),
             models.Index(fields=["status", "-adopted_icb_count"], name="innovation_most_adopted"),
             models.Index(fields=["status", "category"], name="innovation_category"),

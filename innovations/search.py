@@ -6,7 +6,7 @@ from django.db.models.functions import Concat
 
 from hinportal.lib.search.ranking import Source
 
-from .models import Innovation, Programme, proven_condition, supportive_guidance
+from .models import Innovation, Programme, supportive_guidance
 
 # What each record's embedding says: its name and its one-line summary (the lexical search reads
 # the description and the vocabularies too).
@@ -18,7 +18,7 @@ def innovation_source(queryset: QuerySet[Innovation]) -> Source:
     """Real before demonstration; NICE-recommended and proven (hinportal PROVEN_RULE) above either
     alone; most adopted first among matches of a common word."""
     nice = supportive_guidance()
-    proven = proven_condition()
+    proven = Q(is_proven=True)
     trust = Case(
         When(is_demo=True, then=0),
         When(Q(nice) & proven, then=3),

@@ -1,10 +1,13 @@
 """The catalogue's triggers, rendered from the Python constants they repeat.
 
-PostgreSQL keeps two derived things current on every write path (the admin, imports, bulk
-updates, COPY): each innovation's weighted search vector (its text read by search_text, see
-hinportal/lib/search/sql.py, which also collects the catalogue's words) and each innovation's count
-of adopting ICBs. Their functions are built here from SEARCH_CONFIG and ADOPTED. Migrations install
-the SQL this module renders, written out (migration 0008); innovations/tests/test_triggers.py fails
+PostgreSQL keeps derived columns current on every write path (the admin, imports, bulk updates,
+COPY): each innovation's weighted search vector (its text read by search_text, see
+hinportal/lib/search/sql.py, which also collects the catalogue's words), and what its adoptions,
+guidance and evidence make of it: the ICBs adopting it, their count and regions, and whether it is
+proven (PROVEN_RULE). Listings filter and count on these columns and their indexes rather than
+joining every adoption. The functions are built here from SEARCH_CONFIG, ADOPTED, SUPPORTIVE and
+PROVEN_MIN_ICBS. Migrations install
+the SQL this module renders, written out (migrations 0008 and 0015); innovations/tests/test_triggers.py fails
 if the functions in the database drift from it. Then add a migration whose RunSQL holds what
 `functions_sql()` prints now:
 `manage.py shell -c "from innovations.triggers import functions_sql; print(functions_sql())"`.
@@ -12,7 +15,8 @@ if the functions in the database drift from it. Then add a migration whose RunSQ
 
 from hinportal.lib.search.parse import SEARCH_CONFIG
 
-from .choices import ADOPTED
+from .choices import ADOPTED, SUPPORTIVE, EvidenceType
+from .models import PROVEN_MIN_ICBS
 
 
 def _quoted(values) -> str:
@@ -39,7 +43,36 @@ BEGIN
             array_to_string(NEW.core20plus5, ' ')), '-', ' ')), 'D');
     RETURN NEW;
 END """,
-        "innovations_recount_adoptions": f"""
+        # What an innovation's adoptions, guidance and evidence make of it, for the given ids:
+        # the ICBs adopting or embedding it, their count and regions, and whether it is proven.
+        # Rows are written only when something changed.
+        "innovations_refresh_derived": f"""
+BEGIN
+    UPDATE innovations_innovation i
+    SET adopted_icb_count = d.n, adopted_icbs = d.icbs, adopted_regions = d.regions, is_proven = d.proven
+    FROM (
+        SELECT adopted.*, adopted.n >= {PROVEN_MIN_ICBS} AND (
+            EXISTS (SELECT 1 FROM innovations_niceguidance g
+                    WHERE g.innovation_id = adopted.id AND g.recommendation IN ({_quoted(SUPPORTIVE)}))
+            OR EXISTS (SELECT 1 FROM innovations_evidenceitem e
+                       WHERE e.innovation_id = adopted.id AND e.kind = '{EvidenceType.REAL_WORLD}')
+        ) AS proven
+        FROM (
+            SELECT t.id, count(DISTINCT a.icb_id) AS n,
+                   coalesce(array_agg(DISTINCT a.icb_id) FILTER (WHERE a.icb_id IS NOT NULL), '{{}}') AS icbs,
+                   coalesce(array_agg(DISTINCT c.region_id) FILTER (WHERE c.region_id IS NOT NULL), '{{}}') AS regions
+            FROM unnest(ids) AS t(id)
+            LEFT JOIN innovations_adoption a ON a.innovation_id = t.id AND a.status IN ({_quoted(ADOPTED)})
+            LEFT JOIN networks_integratedcareboard c ON c.id = a.icb_id
+            GROUP BY t.id
+        ) AS adopted
+    ) AS d
+    WHERE i.id = d.id
+      AND (i.adopted_icb_count, i.adopted_icbs, i.adopted_regions, i.is_proven)
+          IS DISTINCT FROM (d.n::smallint, d.icbs, d.regions, d.proven);
+END """,
+        # A statement's adoptions, NICE guidance or evidence, old and new: refresh their innovations.
+        "innovations_keep_derived": """
 DECLARE
     touched bigint[];
 BEGIN
@@ -52,20 +85,28 @@ BEGIN
             SELECT innovation_id AS id FROM new_rows UNION SELECT innovation_id FROM old_rows
         ) AS both_sides;
     END IF;
-    UPDATE innovations_innovation i
-    SET adopted_icb_count = coalesce((
-        SELECT count(*) FROM innovations_adoption a
-        WHERE a.innovation_id = i.id AND a.status IN ({_quoted(ADOPTED)})
-    ), 0)
-    WHERE i.id = ANY(touched);
+    PERFORM innovations_refresh_derived(touched);
+    RETURN NULL;
+END """,
+        # An ICB moved to another region: the innovations it adopted list their regions again.
+        "innovations_icb_moved": """
+BEGIN
+    PERFORM innovations_refresh_derived(array_agg(i.id))
+    FROM innovations_innovation i
+    WHERE i.adopted_icbs && (SELECT array_agg(n.id) FROM new_rows n JOIN old_rows o USING (id)
+                              WHERE n.region_id IS DISTINCT FROM o.region_id);
     RETURN NULL;
 END """,
     }
 
 
+# Every function above is a trigger's but these.
+SIGNATURES = {"innovations_refresh_derived": "(ids bigint[]) RETURNS void"}
+
+
 def functions_sql() -> str:
     """CREATE OR REPLACE for every function above: what a migration runs when a constant changes."""
     return "\n".join(
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}$$;"
+        f"CREATE OR REPLACE FUNCTION {name}{SIGNATURES.get(name, '() RETURNS trigger')} LANGUAGE plpgsql AS $${body}$$;"
         for name, body in bodies().items()
     )

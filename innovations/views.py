@@ -76,7 +76,7 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
         filterset,
         order=Sort.ORDER[filterset.sort_order],
         per_page=PAGE_SIZE,
-        rows=lambda page: page.select_related("lead_network").with_proven(),
+        rows=lambda page: page.select_related("lead_network"),
         ranked=filterset.sort_order == Sort.RELEVANCE,
     )
     search = filterset.search
@@ -103,31 +103,27 @@ def _export_rows(filterset: InnovationFilter, request: HttpRequest) -> Iterator[
         unsearched = filterset.filter_queryset_except(filterset.queryset, "q", "sort")
         ranked = filterset.search.ranked_ids(innovation_source(unsearched))
         queryset = queryset.order_by(ArrayPosition(ranked), *Sort.ORDER[Sort.MOST_ADOPTED])
-    queryset = (
-        queryset.with_proven()
-        .annotate(
-            nice_codes=StringAgg(Concat("nice_guidance__kind", "nice_guidance__number"), "; ", distinct=True),
-        )
-        .values(
-            "name",
-            "slug",
-            "summary",
-            "organisation",
-            "category",
-            "clinical_areas",
-            "care_settings",
-            "stage",
-            "nice_codes",
-            "evidence_tier",
-            "core20plus5",
-            "lead_network__name",
-            "adopted_icb_count",
-            "is_proven",
-            "published_at",
-            "source",
-            "source_url",
-            "is_demo",
-        )
+    queryset = queryset.annotate(
+        nice_codes=StringAgg(Concat("nice_guidance__kind", "nice_guidance__number"), "; ", distinct=True),
+    ).values(
+        "name",
+        "slug",
+        "summary",
+        "organisation",
+        "category",
+        "clinical_areas",
+        "care_settings",
+        "stage",
+        "nice_codes",
+        "evidence_tier",
+        "core20plus5",
+        "lead_network__name",
+        "adopted_icb_count",
+        "is_proven",
+        "published_at",
+        "source",
+        "source_url",
+        "is_demo",
     )
     base = request.build_absolute_uri("/")[:-1]
     for row in queryset.iterator(chunk_size=2000):
@@ -197,9 +193,9 @@ def innovation_export_json(request: HttpRequest) -> HttpResponse:
 
 def _get_innovation_for_viewer(request: HttpRequest, slug: str) -> Innovation:
     innovation = get_object_or_404(
-        Innovation.objects.with_proven()
-        .select_related("lead_network", "submitted_by_icb")
-        .prefetch_related("nice_guidance", "evidence", Prefetch("programmes", queryset=Programme.objects.published())),
+        Innovation.objects.select_related("lead_network", "submitted_by_icb").prefetch_related(
+            "nice_guidance", "evidence", Prefetch("programmes", queryset=Programme.objects.published())
+        ),
         slug=slug,
     )
     if not can_preview(request.user, innovation):

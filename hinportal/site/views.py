@@ -60,7 +60,7 @@ def search(request: HttpRequest) -> HttpResponse:
         found,
         [innovations, programmes, publications],
         per_page=PER_PAGE,
-        rows={Innovation: lambda rows: rows.select_related("lead_network").with_proven()},
+        rows={Innovation: lambda rows: rows.select_related("lead_network")},
     )
     suggestion = found.suggestion
     context.update(

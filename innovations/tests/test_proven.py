@@ -1,9 +1,10 @@
 import pytest
 
-from innovations.choices import AdoptionStatus, EvidenceType
-from innovations.models import Adoption, Innovation
+from innovations.choices import AdoptionStatus, EvidenceType, NiceRecommendation
+from innovations.models import Adoption, EvidenceItem, Innovation, NiceGuidance
 from innovations.tests.factories import adopt_in, make_evidence, make_guidance, make_innovation
-from networks.tests.factories import make_icb
+from networks.models import IntegratedCareBoard
+from networks.tests.factories import make_icb, make_region
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_nice_guidance_and_three_adopting_icbs_make_an_innovation_proven():
     assert proven_names() == set()
     adopt_in(innovation, [make_icb()], AdoptionStatus.EMBEDDED)
     assert proven_names() == {"Guided"}
-    assert Innovation.objects.with_proven().get(pk=innovation.pk).is_proven
+    assert Innovation.objects.get(pk=innovation.pk).is_proven
 
 
 def test_real_world_evidence_counts_but_a_case_study_does_not(world):
@@ -73,3 +74,51 @@ def test_one_adoption_per_innovation_and_icb():
     adopt_in(innovation, [icb])
     with pytest.raises(IntegrityError):
         adopt_in(innovation, [icb], AdoptionStatus.EMBEDDED)
+
+
+def kept(innovation: Innovation) -> tuple:
+    return Innovation.objects.values_list("is_proven", "adopted_icbs", "adopted_regions").get(pk=innovation.pk)
+
+
+def test_the_row_keeps_whether_it_is_proven_as_its_evidence_and_guidance_change():
+    innovation = make_innovation()
+    adopt_in(innovation, [make_icb() for _ in range(3)])
+    assert kept(innovation)[0] is False
+    evidence = make_evidence(innovation=innovation, kind=EvidenceType.CASE_STUDY)
+    assert kept(innovation)[0] is False
+    EvidenceItem.objects.filter(pk=evidence.pk).update(kind=EvidenceType.REAL_WORLD)  # a bulk update
+    assert kept(innovation)[0] is True
+    evidence.delete()
+    assert kept(innovation)[0] is False
+    guidance = make_guidance(innovation=innovation)  # recommended, by the factory's default
+    assert kept(innovation)[0] is True
+    NiceGuidance.objects.filter(pk=guidance.pk).update(recommendation=NiceRecommendation.NOT_RECOMMENDED)
+    assert kept(innovation)[0] is False
+
+
+def test_the_row_keeps_the_icbs_adopting_it_and_their_regions():
+    north, south = make_region(), make_region()
+    here, there, elsewhere = make_icb(region=north), make_icb(region=north), make_icb(region=south)
+    innovation = make_innovation()
+    adopt_in(innovation, [here, there])
+    adopt_in(innovation, [elsewhere], AdoptionStatus.PILOTING)  # not adopted: not listed
+    assert kept(innovation)[1:] == (sorted([here.pk, there.pk]), [north.pk])
+    Adoption.objects.filter(icb=elsewhere).update(status=AdoptionStatus.EMBEDDED)
+    assert sorted(kept(innovation)[1]) == sorted([here.pk, there.pk, elsewhere.pk])
+    assert sorted(kept(innovation)[2]) == sorted([north.pk, south.pk])
+    # An ICB that moves region moves its adoptions with it.
+    IntegratedCareBoard.objects.filter(pk=elsewhere.pk).update(region=north)
+    assert kept(innovation)[2] == [north.pk]
+    Adoption.objects.filter(innovation=innovation).delete()
+    assert kept(innovation) == (False, [], [])
+
+
+def test_listing_filters_read_the_kept_columns_not_every_adoption(client, world):
+    """Issue 17: plans stay stable because proven, region and ICB filters read the row."""
+    from innovations.filters import InnovationFilter
+
+    chosen = InnovationFilter({"proven": "on", "region": world.icb.region.slug, "icb": world.icb.slug})
+    assert chosen.is_valid(), chosen.errors
+    sql = str(chosen.qs.query)
+    assert "innovations_adoption" not in sql and "innovations_evidenceitem" not in sql
+    assert '"is_proven"' in sql and '"adopted_icbs" @>' in sql and '"adopted_regions" @>' in sql
