@@ -14,6 +14,10 @@ class HinportalConfig(AppConfig):
         from .lib import accounts, middleware  # noqa: F401
 
         post_migrate.connect(_ensure_roles, dispatch_uid="hinportal.ensure_roles")
+        # Writes to what the public sees retire the cached public pages and counts.
+        from .lib.page_cache import connect_signals
+
+        connect_signals()
 
 
 def _ensure_roles(sender: AppConfig, **kwargs) -> None:

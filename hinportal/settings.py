@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # An ETag on every page, and 304 Not Modified when the client already holds it.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Cookie-less GETs of public pages answered whole from the shared cache (hinportal/lib/page_cache.py).
+    "hinportal.lib.page_cache.public_page_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "hinportal.lib.middleware.reject_unreadable_bodies",
@@ -183,6 +185,10 @@ PASSWORD_EXTRA_DICTIONARY = [
 # this long, and served stale for this much longer while they fetch it again.
 PUBLIC_PAGE_SECONDS = env.int("PUBLIC_PAGE_SECONDS", default=60)
 PUBLIC_PAGE_STALE_SECONDS = env.int("PUBLIC_PAGE_STALE_SECONDS", default=600)
+# How long the shared cache keeps a whole public page at most (0: not at all); a write to a model of
+# these apps retires every kept page at once (hinportal/lib/page_cache.py).
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+PUBLIC_APPS = ["innovations", "networks", "reviews"]
 
 # Signed-in sessions end after this long without a request, and in any case this long after signing
 # in; anonymous sessions keep Django's default.

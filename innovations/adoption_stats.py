@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from hinportal.lib.charts import BarChart, quarterly
 from hinportal.lib.hexmap import HexMap
 from hinportal.lib.listing import cached
+from hinportal.lib.page_cache import public_pages_changed
 from hinportal.lib.workflow import Status
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
@@ -131,7 +132,7 @@ def forget_adoption_figures(icb_id: int) -> None:
         cache.incr(f"gaps-generation:{icb_id}")
     except ValueError:
         cache.set(f"gaps-generation:{icb_id}", 1, None)
-    cache.delete_many(["adoption:totals", "scorecard:areas", "scorecard:quarters"])
+    public_pages_changed()  # the totals and scorecards, cached under the public version, with them
 
 
 def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> list[int]:

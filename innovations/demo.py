@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hinportal.lib.page_cache import public_pages_changed
 from hinportal.lib.workflow import Status
 from networks.models import Confidence, IntegratedCareBoard, Network
 
@@ -489,6 +490,7 @@ def clear_demo_data() -> None:
 def seed_demo(*, innovations: int, seed: int, batch: int = 5000) -> DemoResult:
     """Replace all demonstration data with what this seed generates."""
     rng = random.Random(seed)  # noqa: S311 (repeatable demonstration data, not secrets)
+    public_pages_changed()  # COPY and bulk inserts send no signals
     clear_demo_data()
     now = timezone.now().replace(microsecond=0)
     networks = list(Network.objects.order_by("code"))

@@ -3,9 +3,14 @@ from django.db.models import QuerySet
 
 from .models import Innovation, Programme
 
+# Files of at most this many addresses (the protocol allows 50,000): the index lists them all, and
+# each is quick to build and small to fetch however large the catalogue grows.
+URLS_PER_FILE = 10_000
+
 
 class InnovationSitemap(Sitemap):
     changefreq = "weekly"
+    limit = URLS_PER_FILE
 
     def items(self) -> QuerySet:
         return Innovation.objects.published().only("slug", "updated_at").order_by("pk")

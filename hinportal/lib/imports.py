@@ -21,6 +21,7 @@ from django.db.models import Model
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .access import Person, can_change, owns, workflow_record
+from .page_cache import public_pages_changed
 from .spreadsheets import Table, UnreadableFile
 from .text import FORMULA_STARTS
 
@@ -312,6 +313,7 @@ class Importer:
 
     def save(self, plan: Plan, *, reason: str) -> None:
         """Write a plan with no problems (inside the caller's transaction), with history for each row."""
+        public_pages_changed()  # bulk writes send no signals
         new = [row.instance for row in plan.rows if row.action == "new"]
         changed = [row.instance for row in plan.rows if row.action == "changed"]
         if new:

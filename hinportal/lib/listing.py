@@ -13,6 +13,7 @@ from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from .page_cache import versioned
 from .search.highlight import highlighted_text
 from .search.ranking import Hit, Search, Source
 
@@ -21,7 +22,9 @@ T = TypeVar("T")
 
 
 def cached(key: str, compute: Callable[[], T], seconds: int = COUNT_CACHE_SECONDS) -> T:
-    """A value from the shared cache, computed and stored when missing (for counts off the request path)."""
+    """A value from the shared cache, computed and stored when missing (for counts off the request
+    path); retired when what the public sees changes (page_cache.versioned)."""
+    key = versioned(key)
     value: T | None = cache.get(key)
     if value is None:
         value = compute()

@@ -1,4 +1,5 @@
-"""The portal with its database stopped: every page answers 503 with Retry-After on a page that needs
+"""The portal with its database stopped: public pages already in the shared cache still answer a
+visitor without cookies; every other request answers 503 with Retry-After on a page that needs
 no database, the log gets one line per kind of failure instead of a traceback per request, and
 pages come back within 5 seconds of the database.
 
@@ -32,9 +33,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(url: str) -> tuple[int, dict, str]:
+def get(url: str, *, cookie: str = "") -> tuple[int, dict, str]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310 (loopback only)
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback only)
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -133,9 +135,14 @@ def test_pages_answer_503_while_the_database_is_down_and_recover_within_5_second
         assert get(base + page)[0] == 200, page
 
     cluster.stop()
+    # A visitor without cookies still gets the public pages already in the shared cache.
+    for page in PAGES:
+        status, headers, _ = get(base + page)
+        assert (status, headers.get("X-Page-Cache")) == (200, "hit"), page
+    # Anyone else (here a visitor with a session cookie) is told the service is unavailable.
     for _ in range(5):
         for page in PAGES:
-            status, headers, html = get(base + page)
+            status, headers, html = get(base + page, cookie="sessionid=nonesuch")
             assert status == 503, page
             assert headers["Retry-After"] == "10"
             assert "Sorry, the service is unavailable" in html

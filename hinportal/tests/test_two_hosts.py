@@ -168,6 +168,12 @@ def test_an_import_checked_on_one_host_is_confirmed_on_the_other(two_hosts, worl
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     app = second_factor_device(make_person("national", "National administrator"))
     innovation = make_innovation()
+    # The public page, rendered on one host for a visitor without cookies, is answered whole by the
+    # other from the shared cache.
+    public = innovation.get_absolute_url()
+    assert first.request("GET", public, {}).headers["X-Page-Cache"] == "miss"
+    before = second.request("GET", public, {})
+    assert before.headers["X-Page-Cache"] == "hit" and "Adopted in 0 of" in before.text  # type: ignore[attr-defined]
     staff: dict = {}
     login = first.request("GET", "/admin/login/", staff)
     first.request(
@@ -204,3 +210,7 @@ def test_an_import_checked_on_one_host_is_confirmed_on_the_other(two_hosts, worl
     )
     assert done.status == 302
     assert Adoption.objects.get().innovation == innovation
+    # The import retired the kept public pages on every host: both show the adoption at once.
+    for host in (first, second):
+        after = host.request("GET", public, {})
+        assert "Adopted in 1 of" in after.text, host.address  # type: ignore[attr-defined]

@@ -62,3 +62,20 @@ def test_the_sitemap_is_served_from_the_cache_after_the_first_request(client, wo
     assert again.content == first.content
     assert index.status_code == 200
     assert "max-age=3600" in again["Cache-Control"]
+
+
+def test_a_large_catalogue_is_split_into_sitemap_files_the_index_lists(client, world, monkeypatch):
+    from innovations.sitemaps import InnovationSitemap
+
+    monkeypatch.setattr(InnovationSitemap, "limit", 2)
+    made = {make_innovation(name=f"Innovation {n}").get_absolute_url() for n in range(5)}
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    files = [loc.text for loc in index.iter(f"{SITEMAP}loc") if "sitemap-innovations" in loc.text]
+    assert files == [f"http://testserver/sitemap-innovations.xml{page}" for page in ("", "?p=2", "?p=3")]
+    listed = []
+    for file in files:
+        urls = ElementTree.fromstring(client.get(file.removeprefix("http://testserver")).content)
+        found = [loc.text.removeprefix("http://testserver") for loc in urls.iter(f"{SITEMAP}loc")]
+        assert 1 <= len(found) <= 2
+        listed += found
+    assert sorted(listed) == sorted(made)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from hinportal.lib.page_cache import public_pages_changed
 from innovations.services import load_catalogue, load_synonyms
 from networks.services import load_reference_data
 from reviews.services import load_publications
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, update: bool, **options) -> None:
+        public_pages_changed()  # the loaders write in bulk, which sends no signals
         networks = load_reference_data(update=update)
         catalogue = load_catalogue(update=update)
         publications = load_publications(update=update)

@@ -1,0 +1,122 @@
+"""Whole public pages from the shared cache, and the version that retires them all at once.
+
+A GET from a visitor who sends no cookie (so no session, no sign-in, no flash message, no CSRF
+form) sees what every such visitor sees. The first one renders the page; the rest are answered from
+the shared cache (`CACHE_URL`, one Redis for every web host) without touching the database or a
+template. Only responses the portal already lets a browser or CDN keep (`Cache-Control: public`,
+set by middleware.public_pages_cacheable) are stored.
+
+Every stored page belongs to the current *public version*: a time stamp in the shared cache. Any
+committed write to a model of a PUBLIC_APPS app (signals below), and any bulk write that sends no
+signals (seed_demo, the reference data loader, imports: they call `public_pages_changed`),
+moves the version on, so every stored page and every cached count (`versioned`) is retired at
+once; stored pages also expire after PUBLIC_PAGE_CACHE_SECONDS whatever happens. The version is
+each page's Last-Modified, so browsers and CDNs can revalidate with If-Modified-Since too.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import http_date
+
+from .middleware import PRIVATE_PREFIXES
+
+VERSION_KEY = "public-pages:version"
+HEADER = "X-Page-Cache"
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def public_version() -> float:
+    """When what the public sees last changed (seconds since the epoch), from the shared cache."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time()
+        # add, not set: of two processes starting together, both keep the first one's stamp.
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _bump() -> None:
+    cache.set(VERSION_KEY, time.time(), None)
+
+
+def public_pages_changed() -> None:
+    """Retire every stored public page and cached count: now, and again when the current transaction
+    commits (a page rendered meanwhile from the data before the commit is retired too), that once
+    per transaction however many rows it writes."""
+    _bump()
+    connection = transaction.get_connection()
+    if not (connection.in_atomic_block and any(func is _bump for _, func, _ in connection.run_on_commit)):
+        transaction.on_commit(_bump)
+
+
+def versioned(key: str) -> str:
+    """A cache key that lapses when the public version moves on."""
+    return f"{key}:v{public_version():.6f}"
+
+
+def _on_write(sender: type, **kwargs: object) -> None:
+    if kwargs.get("raw"):  # fixtures being loaded: the loader says when it is done
+        return
+    public_pages_changed()
+
+
+def connect_signals() -> None:
+    """Every model of the apps whose records the public sees moves the version on when written."""
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in settings.PUBLIC_APPS:
+            uid = f"public-pages-{model._meta.label_lower}"
+            post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
+            m2m_changed.connect(_on_write, sender=model, dispatch_uid=f"{uid}-m2m")
+
+
+def _may_use_cache(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and not request.COOKIES
+        and not request.path.startswith(PRIVATE_PREFIXES)
+        and "/workspace/" not in request.path
+    )
+
+
+def _key(request: HttpRequest, version: float) -> str:
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"public-page:{version:.6f}:{hashlib.sha256(where.encode()).hexdigest()}"
+
+
+def public_page_cache(get_response: Handler) -> Handler:
+    """Answer a cookie-less GET from the shared cache when it holds the page at the current version;
+    otherwise render it, and store it if it may be kept (see the module's docstring)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not settings.PUBLIC_PAGE_CACHE_SECONDS or not _may_use_cache(request):
+            return get_response(request)
+        version = public_version()
+        key = _key(request, version)
+        stored = cache.get(key)
+        if stored is not None:
+            stored[HEADER] = "hit"
+            return stored
+        response = get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "public" in response.get("Cache-Control", "")
+        ):
+            response["Last-Modified"] = http_date(version)
+            cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            response[HEADER] = "miss"
+        return response
+
+    return middleware

@@ -1,0 +1,64 @@
+"""Whole public pages from the shared cache for visitors without cookies, retired at once by any
+write that changes what the public sees (issue 15 item 4, issue 17 item 2)."""
+
+from django.core.management import call_command
+from django.test import Client
+
+from conftest import sign_in_fully
+from innovations.models import Innovation
+from innovations.tests.factories import make_innovation
+
+URL = "/innovations/"
+
+
+def test_a_visitor_without_cookies_gets_the_kept_page_with_no_query(client, db, django_assert_num_queries):
+    make_innovation(name="Falls app")
+    first = client.get(URL)
+    assert first["X-Page-Cache"] == "miss" and "Falls app" in first.content.decode()
+    with django_assert_num_queries(0):
+        again = client.get(URL)
+    assert again["X-Page-Cache"] == "hit" and again.content == first.content
+    # It says when what the public sees last changed, so that a browser or CDN may ask If-Modified-Since.
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert client.get(URL, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    # Each address and query string is a page of its own.
+    assert client.get(URL, {"q": "falls"})["X-Page-Cache"] == "miss"
+
+
+def test_a_write_retires_every_kept_page_at_once(client, world, django_capture_on_commit_callbacks):
+    innovation = make_innovation(name="Falls app")
+    assert client.get(URL)["X-Page-Cache"] == "miss"
+    assert client.get(innovation.get_absolute_url())["X-Page-Cache"] == "miss"
+    with django_capture_on_commit_callbacks(execute=True):
+        innovation.summary = "Now with a new summary."
+        innovation.save()
+    detail = client.get(innovation.get_absolute_url())
+    assert detail["X-Page-Cache"] == "miss" and "Now with a new summary." in detail.content.decode()
+    assert client.get(URL)["X-Page-Cache"] == "miss"  # the listing too, and its cached counts
+    # A bulk write that sends no signals says so itself: here the demonstration data's command.
+    assert client.get(URL)["X-Page-Cache"] == "hit"
+    call_command("seed_demo", innovations=3, seed=1, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    listing = client.get(URL)
+    assert listing["X-Page-Cache"] == "miss"
+    assert Innovation.objects.filter(is_demo=True).count() == 3
+    assert "4 innovations" in listing.content.decode()
+
+
+def test_nothing_personal_or_refused_is_kept(client, world, personas):
+    # A visitor with any cookie (a session, a flash message) is answered afresh.
+    with_cookie = Client()
+    with_cookie.cookies["sessionid"] = "x"
+    with_cookie.get(URL)
+    assert "X-Page-Cache" not in with_cookie.get(URL)
+    # A signed-in person's pages are never kept nor served from the cache.
+    lead = Client()
+    sign_in_fully(lead, personas["ICS lead"])
+    assert "X-Page-Cache" not in lead.get(URL) and "X-Page-Cache" not in lead.get(URL)
+    # A page with a form sets a CSRF cookie: not kept.
+    assert "X-Page-Cache" not in client.get("/account/sign-in/")
+    assert "X-Page-Cache" not in client.get("/account/sign-in/")
+    # A search that could not be read (400) is not kept.
+    refused = client.get(URL, {"category": "no-such-category"})
+    assert refused.status_code == 400 and "X-Page-Cache" not in refused
+    # A HEAD is answered afresh, never stored.
+    assert "X-Page-Cache" not in client.head(URL)
