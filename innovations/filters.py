@@ -11,8 +11,9 @@ from hinportal.lib.search.ranking import Source
 from networks.models import IntegratedCareBoard, Network, Region
 
 from .choices import CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
-from .models import PROVEN_RULE, Innovation, NiceGuidance, Programme
+from .models import PROVEN_RULE, FacetCount, Innovation, NiceGuidance, Programme
 from .search import innovation_source, programme_source
+from .triggers import KEPT_FACETS
 
 
 class Sort:
@@ -155,11 +156,30 @@ class InnovationFilter(ListingFilterSet):
             sort = None
         return sort or (Sort.RELEVANCE if self.search else Sort.MOST_ADOPTED)
 
+    def __init__(self, *args, catalogue: bool = False, **kwargs) -> None:
+        # The public catalogue (every published innovation) has its unfiltered counts kept for it.
+        self.catalogue = catalogue
+        super().__init__(*args, **kwargs)
+
     @property
     def narrowed(self) -> bool:
         """Whether any filter beyond the search is applied (programmes then drop out of the results)."""
-        # An empty choice is None, "", False, [] or an empty queryset (.none(), which costs no query).
-        return any(bool(v) for k, v in self.form.cleaned_data.items() if k not in ("q", "sort"))
+        return self.others_chosen("q")
+
+    def facet_counts(self, base: QuerySet) -> dict[str, dict]:
+        """As for any listing; but where nothing else narrows the catalogue, a facet's counts are
+        read from those the database keeps (innovations_facetcount): one small query at any size."""
+        if not self.catalogue:
+            return super().facet_counts(base)
+        counts: dict[str, dict] = {}
+        kept: dict[str, dict] | None = None
+        for name in self.FACETS:
+            if name in KEPT_FACETS and not self.others_chosen(name):
+                kept = kept if kept is not None else kept_facet_counts()
+                counts[name] = kept.get(name, {})
+            else:
+                counts[name] = self.cached_facet(name, base)
+        return counts
 
     def sources(self, queryset: QuerySet) -> list[Source]:
         """Innovations, and programmes too while no filter says something only innovations have."""
@@ -235,3 +255,23 @@ def _array_counts(qs: QuerySet, column: str, by_slug_of: type[Model] | None = No
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())
+
+
+def kept_facet_counts() -> dict[str, dict]:
+    """Every kept facet's counts over the published catalogue, keyed as the filters' options are
+    (slugs for networks, ICBs and regions; True for proven): one query."""
+    links = {"network": Network, "icb": IntegratedCareBoard, "region": Region}
+    joins = " ".join(
+        f"LEFT JOIN {model._meta.db_table} {facet} ON f.facet = '{facet}' AND {facet}.id::text = f.value"
+        for facet, model in links.items()
+    )
+    slug = ", ".join(f"{facet}.slug" for facet in links)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.facet, coalesce({slug}, f.value), f.n FROM {FacetCount._meta.db_table} f {joins} WHERE f.n > 0"  # noqa: S608 (our own names)
+        )
+        rows = cursor.fetchall()
+    counts: dict[str, dict] = {}
+    for facet, value, n in rows:
+        counts.setdefault(facet, {})[True if facet == "proven" else value] = n
+    return counts

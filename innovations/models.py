@@ -693,3 +693,20 @@ class SavedSearch(models.Model):
 
     def feed_url(self) -> str:
         return reverse("innovations:feed") + (f"?{self.query}" if self.query else "")
+
+
+class FacetCount(models.Model):
+    """How many published innovations hold each value of each catalogue facet that lives on the
+    innovation's row: kept by a trigger on every write (innovations/triggers.py), so that the
+    unfiltered catalogue's counts are one small read at any size. Values are as stored (ids as text
+    for networks, ICBs and regions; "true" for proven)."""
+
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=100)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "value"], name="one_count_per_facet_value")]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}: {self.n}"

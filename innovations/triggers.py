@@ -14,9 +14,44 @@ if the functions in the database drift from it. Then add a migration whose RunSQ
 """
 
 from hinportal.lib.search.parse import SEARCH_CONFIG
+from hinportal.lib.workflow import Status
 
 from .choices import ADOPTED, SUPPORTIVE, EvidenceType
 from .models import PROVEN_MIN_ICBS
+
+# Each kept facet (innovations_facetcount), as the array of values a row `r` holds for it.
+KEPT_FACETS = {
+    "category": "ARRAY[r.category]",
+    "stage": "ARRAY[r.stage]",
+    "tier": "ARRAY[r.evidence_tier]",
+    "network": "ARRAY[r.lead_network_id::text]",
+    "clinical_area": "r.clinical_areas",
+    "care_setting": "r.care_settings",
+    "core20": "r.core20plus5",
+    "icb": "r.adopted_icbs::text[]",
+    "region": "r.adopted_regions::text[]",
+    "proven": "CASE WHEN r.is_proven THEN ARRAY['true'] ELSE '{}'::text[] END",
+}
+
+
+def facet_values_sql(rows: str) -> str:
+    """(facet, value, n) for every kept facet over `rows`, a query of innovation rows with a `sign`."""
+    values = " UNION ALL ".join(f"SELECT '{facet}', unnest({array})" for facet, array in KEPT_FACETS.items())
+    return f"""SELECT f.facet, f.value, sum(r.sign) AS n
+        FROM ({rows}) AS r, LATERAL ({values}) AS f(facet, value)
+        WHERE f.value IS NOT NULL GROUP BY f.facet, f.value"""
+
+
+def _facet_delta(rows: str) -> str:
+    # In (facet, value) order, so that concurrent writers lock the counts in the same order.
+    return f"""
+    INSERT INTO innovations_facetcount AS kept (facet, value, n)
+    SELECT * FROM ({facet_values_sql(rows)}) AS delta WHERE delta.n <> 0 ORDER BY facet, value
+    ON CONFLICT (facet, value) DO UPDATE SET n = kept.n + EXCLUDED.n;"""
+
+
+_PUBLISHED_NEW = f"SELECT 1 AS sign, * FROM new_rows WHERE status = '{Status.PUBLISHED}'"
+_PUBLISHED_OLD = f"SELECT -1 AS sign, * FROM old_rows WHERE status = '{Status.PUBLISHED}'"
 
 
 def _quoted(values) -> str:
@@ -86,6 +121,15 @@ BEGIN
         ) AS both_sides;
     END IF;
     PERFORM innovations_refresh_derived(touched);
+    RETURN NULL;
+END """,
+        # A statement's innovations, before and after: the kept facet counts move by the difference.
+        "innovations_keep_facet_counts": f"""
+BEGIN
+    IF TG_OP = 'INSERT' THEN{_facet_delta(_PUBLISHED_NEW)}
+    ELSIF TG_OP = 'DELETE' THEN{_facet_delta(_PUBLISHED_OLD)}
+    ELSE{_facet_delta(_PUBLISHED_NEW + " UNION ALL " + _PUBLISHED_OLD)}
+    END IF;
     RETURN NULL;
 END """,
         # An ICB moved to another region: the innovations it adopted list their regions again.

@@ -64,7 +64,7 @@ EXPORT_FIELDS = [
 
 
 def _filtered(request: HttpRequest) -> InnovationFilter:
-    return InnovationFilter(request.GET, queryset=Innovation.objects.published())
+    return InnovationFilter(request.GET, queryset=Innovation.objects.published(), catalogue=True)
 
 
 @require_safe

@@ -117,15 +117,18 @@ class ListingFilterSet(django_filters.FilterSet):
 
     def facet_counts(self, base: QuerySet) -> dict[str, dict]:
         """For every facet, the count of each option given all the other filters."""
-        return {
-            name: cached(
-                f"{self.cache_name}:facet:{name}:{self.canonical(name)}",
-                lambda name=name: self.count_facet(  # type: ignore[misc]
-                    name, self.filter_queryset_except(base, name, "sort")
-                ),
-            )
-            for name in self.FACETS
-        }
+        return {name: self.cached_facet(name, base) for name in self.FACETS}
+
+    def cached_facet(self, name: str, base: QuerySet) -> dict:
+        return cached(
+            f"{self.cache_name}:facet:{name}:{self.canonical(name)}",
+            lambda: self.count_facet(name, self.filter_queryset_except(base, name, "sort")),
+        )
+
+    def others_chosen(self, name: str) -> bool:
+        """Whether anything narrows the listing besides this facet's own choice (and the sort)."""
+        # An empty choice is None, "", False, [] or an empty queryset (.none(), which costs no query).
+        return any(bool(v) for k, v in self.form.cleaned_data.items() if k not in (name, "sort"))
 
     def result_count(self) -> int:
         """How many records the listing holds: with a search, every source's matches."""

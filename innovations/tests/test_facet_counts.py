@@ -78,3 +78,57 @@ def test_the_filtered_listing_asks_for_no_distinct(catalogue):
     chosen = InnovationFilter(params({"category": ["digital"], "stage": ["spread"], "tier": ["b"]}, catalogue))
     assert chosen.is_valid()
     assert " DISTINCT " not in str(chosen.qs.query)
+
+
+def counted(catalogue) -> dict[str, dict]:
+    """Every kept facet counted afresh over the published catalogue, as the filters count it."""
+    from innovations.triggers import KEPT_FACETS
+
+    base = Innovation.objects.published()
+    fresh = InnovationFilter(QueryDict(), queryset=base)
+    assert fresh.is_valid()
+    return {name: {k: v for k, v in fresh.count_facet(name, base).items() if v} for name in KEPT_FACETS}
+
+
+def kept() -> dict[str, dict]:
+    from innovations.filters import kept_facet_counts
+    from innovations.triggers import KEPT_FACETS
+
+    counts = kept_facet_counts()
+    return {name: counts.get(name, {}) for name in KEPT_FACETS}
+
+
+def test_the_kept_counts_follow_every_kind_of_write(catalogue, django_assert_num_queries):
+    from hinportal.lib.workflow import Status
+    from innovations.choices import AdoptionStatus
+    from innovations.models import Adoption, FacetCount
+    from innovations.tests.factories import adopt_in, make_evidence
+    from networks.tests.factories import make_icb
+
+    assert kept() == counted(catalogue) and FacetCount.objects.exists()
+    some = list(Innovation.objects.order_by("pk")[:6])
+    # Unpublished, edited in bulk, republished, deleted: each statement moves the counts.
+    Innovation.objects.filter(pk__in=[some[0].pk, some[1].pk]).update(status=Status.DRAFT)
+    edited = Innovation.objects.filter(pk=some[2].pk)
+    edited.update(category="pharmaceutical", clinical_areas=["cancer", "mental-health"])
+    some[3].delete()
+    Innovation.objects.filter(pk=some[0].pk).update(status=Status.PUBLISHED)
+    # Adoptions and evidence change the ICBs, regions and proven counts through the row.
+    icbs = [make_icb() for _ in range(3)]
+    adopt_in(some[4], icbs)
+    make_evidence(innovation=some[4])
+    Adoption.objects.filter(innovation=some[4], icb=icbs[0]).update(status=AdoptionStatus.DISCONTINUED)
+    adopt_in(some[5], icbs[:1], AdoptionStatus.EMBEDDED)
+    make_innovation(name="New", category="digital", clinical_areas=["respiratory"], lead_network=catalogue.network)
+    assert kept() == counted(catalogue)
+    assert kept()["icb"][icbs[1].slug] == 1 and kept()["proven"] == {}
+    adopt_in(some[4], [make_icb()])  # a third adopting system again: proven
+    assert kept()["proven"] == {True: 1} == counted(catalogue)["proven"]
+
+    # The unfiltered catalogue page reads them in one query, with no count of its own per facet.
+    response = InnovationFilter(QueryDict(), queryset=Innovation.objects.published(), catalogue=True)
+    assert response.is_valid()
+    cache.clear()
+    with django_assert_num_queries(3):  # the kept counts, NICE guidance and programmes
+        shown = response.facet_counts(Innovation.objects.published())
+    assert {name: {k: v for k, v in shown[name].items() if v} for name in counted(catalogue)} == counted(catalogue)
