@@ -12,8 +12,10 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "16"))
-# A request that takes longer than this is cut off and its worker restarted.
+# A request that takes longer than this is cut off and its worker restarted; no single query may
+# take a third of it (settings.py: DATABASE_STATEMENT_TIMEOUT_MS), so none should come near it.
 timeout = 30
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "10000")
 keepalive = 5
 # Refuse oversized request lines and headers early (gunicorn's defaults are larger).
 limit_request_line = 4094

@@ -110,6 +110,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Give up on an unreachable database server after this long (libpq waits for ever by default).
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+# Web processes give up on any one query after this long (hinportal/gunicorn_config.py sets 10 s,
+# well inside gunicorn's 30 s), so that no request runs into the worker timeout: the person gets the
+# 503 page and the worker lives on. Commands and the task worker leave it unset (no limit).
+if statement_timeout := env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0):
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

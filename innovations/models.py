@@ -185,6 +185,11 @@ class Innovation(Workflow):
             models.Index(fields=["status", "category"], name="innovation_category"),
             # The search's prior order within a common word's matches: real first, then most adopted.
             models.Index(fields=["status", "is_demo", "-adopted_icb_count", "id"], name="innovation_search_prior"),
+            # The listing's orders (filters.Sort.ORDER), so that a page is read from the index, not sorted.
+            models.Index(
+                fields=["status", "is_demo", "-adopted_icb_count", "name", "id"], name="innovation_most_adopted_order"
+            ),
+            models.Index(fields=["status", "name", "id"], name="innovation_name_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,6 +2,8 @@
 
 from django.utils.text import get_text_list
 
+from hinportal.lib import listing
+
 from .filters import InnovationFilter
 
 
@@ -22,7 +24,7 @@ def describe_search(filterset: InnovationFilter, count: int) -> str:
         noun = "innovation or programme" if count == 1 else "innovations and programmes"
     else:
         noun = "innovation" if count == 1 else "innovations"
-    parts = [f"{count:,} {noun}"]
+    parts = [f"More than {listing.BROAD_SEARCH:,} {noun}" if filterset.too_broad(count) else f"{count:,} {noun}"]
     if q := filterset.form.cleaned_data.get("q"):
         parts[0] += f" matching ‘{q}’"
     # Filters combine with "and"; the choices within one filter with "or".

@@ -18,6 +18,12 @@ from .search.highlight import highlighted_text
 from .search.ranking import Hit, Search, Source
 
 COUNT_CACHE_SECONDS = 300
+# A search that finds more than this is too broad to count exactly or to count by facet: the page
+# says "more than" and asks for another word or a filter, and no request scans a common word's
+# matches at any catalogue size.
+BROAD_SEARCH = 10_000
+# Pages reach this far into a listing (OFFSET stays cheap); past it, narrow the search or re-sort.
+PAGED_RESULTS = 10_000
 T = TypeVar("T")
 
 
@@ -131,10 +137,17 @@ class ListingFilterSet(django_filters.FilterSet):
         return any(bool(v) for k, v in self.form.cleaned_data.items() if k not in (name, "sort"))
 
     def result_count(self) -> int:
-        """How many records the listing holds: with a search, every source's matches."""
+        """How many records the listing holds: with a search, every source's matches, counted up
+        to one more than BROAD_SEARCH (see `too_broad`)."""
         if search := self.search:
-            return cached(f"{self.cache_name}:found:{self.canonical()}", lambda: search.count(self.search_sources()))
+            return cached(
+                f"{self.cache_name}:found:{self.canonical()}",
+                lambda: search.count(self.search_sources(), upto=BROAD_SEARCH + 1),
+            )
         return cached(f"{self.cache_name}:count:{self.canonical()}", self.qs.count)
+
+    def too_broad(self, count: int) -> bool:
+        return self.search is not None and count > BROAD_SEARCH
 
 
 class _RankedRows(Sequence):
@@ -218,14 +231,16 @@ def list_page(
     counts, the page's rows (ranked by relevance when `ranked`, each then saying why it was found,
     its summary marked), the page range."""
     base = filterset.queryset
-    label_with_counts(filterset.form, filterset.facet_counts(base))
     count = filterset.result_count()
+    too_broad = filterset.too_broad(count)
+    if not too_broad:  # a common word's matches are not counted by facet
+        label_with_counts(filterset.form, filterset.facet_counts(base))
     search = filterset.search
     if ranked and search:
         page = ranked_page(request, search, filterset.search_sources(), per_page=per_page, rows={base.model: rows})
         items: list[Any] = list(page.object_list)
     else:
-        paginator = CountedPaginator(filterset.qs.order_by(*order), per_page, count=count)
+        paginator = CountedPaginator(filterset.qs.order_by(*order), per_page, count=min(count, PAGED_RESULTS))
         page = nearest_page(paginator, request.GET.get("page"))
         items = list(rows(page.object_list))
         marked = highlighted_text(base.model, "summary", [i.pk for i in items], search.terms) if search else {}
@@ -236,7 +251,11 @@ def list_page(
         "page": page,
         "rows": items,
         "count": count,
-        "ranked_count": page.paginator.count,
+        "too_broad": too_broad,
+        "broad_search": BROAD_SEARCH,
+        # How many of the results the pages reach: the ranked ones of a search, or the first PAGED_RESULTS.
+        "ranked_count": page.paginator.count if ranked and search else count,
+        "paged_count": page.paginator.count,
         "query_string": query_string(request),
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
     }

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from conftest import elements, text_of
 from conftest import result_titles as names
@@ -191,3 +192,60 @@ def test_the_sentence_says_and_between_filters_and_or_within_one(client, db):
     make_innovation(category="medical-device", clinical_areas=["cancer"])
     response = client.get(URL, {"category": "medical-device", "clinical_area": ["cancer", "cardiovascular"]})
     assert sentence(response) == "1 innovation in the category Medical device and in Cancer or Cardiovascular"
+
+
+def test_pages_reach_a_fixed_depth_and_say_how_to_see_the_rest(client, db, monkeypatch):
+    """Issue 17 item 4: a deep OFFSET is never asked for; past the last page reached, the nearest one."""
+    from hinportal.lib import listing
+
+    monkeypatch.setattr(listing, "PAGED_RESULTS", 40)
+    for n in range(50):
+        make_innovation(name=f"Innovation {n:02d}")
+    response = client.get(URL, {"sort": "name", "page": "3"})
+    assert names(response)[0] == "Innovation 20"  # page 2, the last one reached
+    html = response.content.decode()
+    assert sentence(response).startswith("50 innovations")
+    assert "Pages reach the first 40 of these. To see the others, add words or filters, or change the order." in html
+    assert 'page=3"' not in html
+    monkeypatch.setattr(listing, "PAGED_RESULTS", 50)
+    assert "Pages reach" not in client.get(URL, {"sort": "name", "q": ""}).content.decode()
+
+
+def test_a_search_too_broad_to_count_says_so_and_counts_no_facet(
+    client, world, monkeypatch, django_assert_max_num_queries
+):
+    """Issue 17 item 5: a common word's matches are counted only up to a bound, and not by facet."""
+    from hinportal.lib import listing
+
+    for n in range(8):
+        make_innovation(name=f"Asthma tool {n}", clinical_areas=["respiratory"])
+    narrow = client.get(URL, {"q": "asthma"})
+    assert sentence(narrow).startswith("8 innovations") and "Respiratory (8)" in narrow.content.decode()
+
+    monkeypatch.setattr(listing, "BROAD_SEARCH", 5)
+    cache.clear()
+    with django_assert_max_num_queries(40) as broad_queries:
+        broad = client.get(URL, {"q": "asthma"})
+    asked = [query["sql"] for query in broad_queries.captured_queries]
+    html = broad.content.decode()
+    assert broad.status_code == 200
+    assert sentence(broad) == "More than 5 innovations and programmes matching ‘asthma’"
+    assert "This search finds more than 5 results, too many to count in full" in html
+    assert "Respiratory (" not in html and "Respiratory" in html  # the filter is offered without counts
+    assert len(names(broad)) == 8  # the results are still listed, ranked
+    # The count stopped at six rows, and no facet was counted.
+    counts = [sql for sql in asked if sql.startswith("SELECT COUNT(*)") and "innovations_innovation" in sql]
+    assert counts and all("LIMIT 6" in sql for sql in counts)
+    facet_counts = ('AS "n" FROM', "FROM (SELECT unnest(x.", "innovations_facetcount")
+    assert not [sql for sql in asked if any(mark in sql for mark in facet_counts)]
+    cache.clear()
+    monkeypatch.setattr(listing, "BROAD_SEARCH", 10)
+    # Below the bound, the same marks find every facet's count.
+    counted = facet_query_log(client, {"q": "asthma"}, django_assert_max_num_queries)
+    assert len([sql for sql in counted if any(mark in sql for mark in facet_counts)]) >= 11
+
+
+def facet_query_log(client, params, counter) -> list[str]:
+    with counter(60) as queries:
+        client.get(URL, params)
+    return [query["sql"] for query in queries.captured_queries]

@@ -144,8 +144,16 @@ class Search:
             found &= ~Q(**{vector: tsquery(self.terms.excluded_tsquery())})
         return found
 
-    def count(self, sources: list[Source]) -> int:
-        return sum(s.queryset.filter(self.matches(s.model, s.vector, s.among)).count() for s in sources)
+    def count(self, sources: list[Source], *, upto: int | None = None) -> int:
+        """How many records the search finds; with `upto`, counting stops there (a common word's
+        matches are not all counted: the caller says "more than")."""
+        total = 0
+        for s in sources:
+            found = s.queryset.filter(self.matches(s.model, s.vector, s.among)).order_by()
+            total += (found.values("pk")[: upto - total] if upto is not None else found).count()
+            if upto is not None and total >= upto:
+                break
+        return total
 
     # Ranking ----------------------------------------------------------------------------------
 
