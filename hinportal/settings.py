@@ -58,14 +58,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Pages gzipped for clients that accept it (static files come precompressed from whitenoise);
-    # Django masks the CSRF token on every response, which defeats BREACH-style guessing.
-    "django.middleware.gzip.GZipMiddleware",
+    # Static files, precompressed, before anything else looks at the request.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # An ETag on every page, and 304 Not Modified when the client already holds it.
+    # An ETag on every page (of the body as sent), and 304 Not Modified when the client holds it.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Cookie-less GETs of public pages answered whole from the shared cache (hinportal/lib/page_cache.py).
+    # Cookie-less GETs of public pages answered whole from the shared cache, already compressed
+    # (hinportal/lib/page_cache.py).
     "hinportal.lib.page_cache.public_page_cache",
+    # Pages gzipped for clients that accept it; Django masks the CSRF token on every response,
+    # which defeats BREACH-style guessing.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "hinportal.lib.middleware.reject_unreadable_bodies",

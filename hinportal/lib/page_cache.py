@@ -15,6 +15,7 @@ each page's Last-Modified, so browsers and CDNs can revalidate with If-Modified-
 """
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 
@@ -29,6 +30,7 @@ from django.utils.http import http_date
 from .middleware import PRIVATE_PREFIXES
 
 VERSION_KEY = "public-pages:version"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 HEADER = "X-Page-Cache"
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -85,12 +87,15 @@ def _may_use_cache(request: HttpRequest) -> bool:
         request.method == "GET"
         and not request.COOKIES
         and not request.path.startswith(PRIVATE_PREFIXES)
+        and not request.path.startswith(settings.STATIC_URL)
         and "/workspace/" not in request.path
     )
 
 
 def _key(request: HttpRequest, version: float) -> str:
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    # Stored as sent: compressed for clients that accept gzip (GZipMiddleware's own test), else not.
+    encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {encoding}"
     return f"public-page:{version:.6f}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 

@@ -62,3 +62,18 @@ def test_nothing_personal_or_refused_is_kept(client, world, personas):
     assert refused.status_code == 400 and "X-Page-Cache" not in refused
     # A HEAD is answered afresh, never stored.
     assert "X-Page-Cache" not in client.head(URL)
+
+
+def test_pages_are_kept_as_sent_compressed_or_not(client, db):
+    import gzip
+
+    make_innovation(name="Falls app")
+    plain = client.get(URL)
+    squeezed = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert squeezed["X-Page-Cache"] == "miss"  # a representation of its own
+    again = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert again["X-Page-Cache"] == "hit" and again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.content) == plain.content
+    assert client.get(URL)["X-Page-Cache"] == "hit" and "Content-Encoding" not in client.get(URL)
+    # The ETag names the body sent, so each representation revalidates on its own.
+    assert client.get(URL, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304

@@ -1,102 +1,332 @@
-"""Time the catalogue's pages in-process, against a minimal Django view as the baseline.
+"""Time every public page type and the lead's workspace, as ratios to /robots.txt in the same run.
 
-Run by `make bench` against a separate database holding 100,000 demonstration innovations.
-Each page is timed through the whole middleware stack with Django's test client (server time,
-no network), cold (shared cache cleared before each request: counts, and the query's vector, which
-this process still holds) and warm (counts cached). Searches include their semantic part. Before
-the table: the first search after start, which loads the model and every record's vector.
+Run by `make bench` against a separate database of demonstration innovations (see the Makefile for
+the sizes). Two parts, both printed as Markdown tables:
+
+1. **Server time** (in-process, Django's test client through the whole middleware stack, no
+   network), for each page: *cold* (shared cache cleared first: no kept page, no cached count),
+   *warm* (counts cached, but a cookie keeps the visitor off the page cache, as a signed-in person
+   is), and *cached* (a visitor without cookies, answered from the page cache); with the queries
+   each asks cold and warm.
+2. **Over HTTP** (`--http`): gunicorn with the portal's own settings (2 workers of 16 threads),
+   loaded by CONNECTIONS keep-alive connections for SECONDS per page from this process: requests
+   a second as a share of /robots.txt's, and p50 and p99. Anonymous visitors first (page cache),
+   then with a cookie (rendered each time).
+
+The machines are shared and noisy: compare ratios within one run, not milliseconds across runs.
+`--json FILE` writes the figures too, so that `make bench` can set sizes side by side.
 """
 
-import resource
+import http.client
+import json
+import os
 import statistics
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
-from django.http import HttpRequest, HttpResponse
+from django.db import connection
 from django.test import Client, override_settings
-from django.urls import include, path
+from django.test.utils import CaptureQueriesContext
 
 from hinportal.lib.search import semantic
-from innovations.models import Innovation
+from innovations.models import Innovation, Programme
+from networks.models import IntegratedCareBoard, Membership
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+MINIMAL = "/robots.txt"
+LEAD = "bench-lead"
+BENCH_CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
 
 
-def baseline(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok")
+def _pages() -> list[tuple[str, str]]:
+    top = Innovation.objects.published().order_by("is_demo", "-adopted_icb_count", "pk").first()
+    if top is None:
+        raise CommandError("No innovations: run seed_demo first.")
+    icb = IntegratedCareBoard.objects.current().order_by("ods_code").first()
+    programme = Programme.objects.published().order_by("pk").first()
+    pages = [
+        ("/robots.txt (minimal page)", MINIMAL),
+        ("Home", "/"),
+        ("Listing", "/innovations/"),
+        ("Filtered listing", "/innovations/?category=digital&clinical_area=respiratory&proven=on"),
+        ("Selective search", "/innovations/?q=glaucoma"),
+        ("Three-word lay search", "/innovations/?q=knee+pain+exercise"),
+        ("Common-word search", "/innovations/?q=people"),
+        ("Abbreviation and misspelling", "/innovations/?q=BPH+prostrate"),
+        ("Deep page (page 500 by name)", "/innovations/?sort=name&page=500"),
+        ("Site search, common word", "/search/?q=care"),
+        ("Innovation detail", top.get_absolute_url()),
+        ("ICS page (gap list, scorecard)", icb.get_absolute_url()),
+        ("ICS list", "/ics/"),
+        ("Publications", "/publications/"),
+        ("Sitemap index", "/sitemap.xml"),
+        ("Sitemap file", "/sitemap-innovations.xml"),
+    ]
+    if programme:
+        pages.insert(11, ("Programme", programme.get_absolute_url()))
+    return pages
 
 
-urlpatterns = [path("bench/baseline/", baseline), path("", include("hinportal.urls"))]
+def _lead_pages() -> list[tuple[str, str]]:
+    icb = IntegratedCareBoard.objects.current().order_by("ods_code").first()
+    return [
+        ("Lead: workspace", f"/ics/{icb.slug}/workspace/"),
+        ("Lead: proven elsewhere (gap list)", f"/ics/{icb.slug}/proven-elsewhere/"),
+    ]
 
 
-def _time(client: Client, url: str, *, runs: int, cold: bool) -> list[float]:
+def _lead() -> User:
+    """An ICS lead of the first ICB, in the bench database only."""
+    icb = IntegratedCareBoard.objects.current().order_by("ods_code").first()
+    user, made = User.objects.get_or_create(username=LEAD)
+    if made:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name="ICS lead"))
+        Membership.objects.create(user=user, icb=icb)
+    return user
+
+
+def _get(client: Client, url: str) -> int:
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    if response.status_code != 200:
+        raise CommandError(f"{url} answered {response.status_code}")
+    return response.status_code
+
+
+def _timed(client: Client, url: str, *, runs: int, clear: bool) -> tuple[float, int]:
+    """Median milliseconds over the runs, and the queries of the last one."""
     timings = []
+    queries = 0
     for _ in range(runs):
-        if cold:
+        if clear:
             cache.clear()
-        started = time.perf_counter()
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-        timings.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise CommandError(f"{url} answered {response.status_code}")
-    return timings
+        with CaptureQueriesContext(connection) as asked:
+            started = time.perf_counter()
+            _get(client, url)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(asked)
+    return statistics.median(timings), queries
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
+def _server_times(runs: int, stdout) -> list[dict]:
+    anonymous = Client(HTTP_HOST="127.0.0.1")
+    with_cookie = Client(HTTP_HOST="127.0.0.1")
+    with_cookie.cookies["bench"] = "1"  # off the page cache, as anyone signed in is
+    lead = Client(HTTP_HOST="127.0.0.1")
+    lead.force_login(_lead())
+    started = time.perf_counter()
+    _get(with_cookie, "/innovations/?q=reduce+falls+in+care+homes")
+    stdout.write(
+        f"First search after start: {(time.perf_counter() - started) * 1000:.0f} ms (loading the model "
+        f"{semantic.status.seconds * 1000:.0f} ms, {semantic.status.state}; vectors held "
+        f"{semantic.index.nbytes / 1e6:.1f} MB).\n"
+    )
+    rows = []
+    for name, url in _pages():
+        _get(with_cookie, url)  # the code paths and the connection warm
+        cold, cold_queries = _timed(with_cookie, url, runs=runs, clear=True)
+        warm, warm_queries = _timed(with_cookie, url, runs=runs, clear=False)
+        _get(anonymous, url)
+        kept, _ = _timed(anonymous, url, runs=runs, clear=False)
+        rows.append(
+            {
+                "page": name,
+                "url": url,
+                "cold": cold,
+                "warm": warm,
+                "cached": kept,
+                "queries": [cold_queries, warm_queries],
+            }
+        )
+    for name, url in _lead_pages():
+        _get(lead, url)
+        cold, cold_queries = _timed(lead, url, runs=runs, clear=True)
+        warm, warm_queries = _timed(lead, url, runs=runs, clear=False)
+        rows.append(
+            {
+                "page": name,
+                "url": url,
+                "cold": cold,
+                "warm": warm,
+                "cached": None,
+                "queries": [cold_queries, warm_queries],
+            }
+        )
+    return rows
 
 
-def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+# Over HTTP ------------------------------------------------------------------------------------
+
+
+def _load(port: int, url: str, *, connections: int, seconds: float, cookie: str) -> dict:
+    """CONNECTIONS threads, each one keep-alive connection asking for the page again and again."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+    headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine, failed = [], 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                conn.request("GET", url, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    failed += 1
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(int(len(latencies) * p), len(latencies) - 1)] if latencies else float("nan")
+
+    return {"rps": len(latencies) / seconds, "p50": pct(0.50), "p99": pct(0.99), "errors": errors[0]}
+
+
+def _shared_cache() -> str | None:
+    """A Redis database of its own for the served portal, emptied, as production shares one."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(BENCH_CACHE_URL, socket_connect_timeout=1)
+        client.flushdb()
+    except Exception:
+        return None
+    return BENCH_CACHE_URL
+
+
+def _http(pages: list[tuple[str, str]], *, connections: int, seconds: float, stdout) -> list[dict]:
+    port = 8765
+    shared = _shared_cache()
+    stdout.write(f"Cache for the served portal: {shared or 'each worker its own (no Redis reachable)'}.")
+    env = {
+        **os.environ,
+        **({"CACHE_URL": shared} if shared else {}),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "off",
+        "DEBUG": "off",
+        "BIND": f"127.0.0.1:{port}",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "hinportal/gunicorn_config.py", "hinportal.wsgi"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", MINIMAL, headers={"Host": "127.0.0.1"})
+                conn.getresponse().read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise CommandError("gunicorn did not start") from None
+                time.sleep(0.2)
+        rows = []
+        for name, url in pages:
+            first = time.perf_counter()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", url, headers={"Host": "127.0.0.1", "Cookie": "bench=first"})
+            response = conn.getresponse()
+            response.read()
+            first_ms = (time.perf_counter() - first) * 1000
+            anonymous = _load(port, url, connections=connections, seconds=seconds, cookie="")
+            rendered = _load(port, url, connections=connections, seconds=seconds, cookie="bench=1")
+            rows.append({"page": name, "url": url, "first": first_ms, "anonymous": anonymous, "rendered": rendered})
+            stdout.write(f"  {name}: {anonymous['rps']:.0f} req/s cached, {rendered['rps']:.0f} rendered")
+        return rows
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 class Command(BaseCommand):
-    help = "Report median and 95th percentile server times of the catalogue's pages, as ratios to a minimal view."
+    help = "Time the portal's pages (server time, and over HTTP with --http) as ratios to /robots.txt."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--runs", type=int, default=20)
+        parser.add_argument("--runs", type=int, default=10)
+        parser.add_argument("--http", action="store_true", help="Also load each page over HTTP through gunicorn.")
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--seconds", type=float, default=5.0)
+        parser.add_argument("--json", dest="json_path", help="Write the figures to this file as well.")
 
-    def handle(self, *args, runs: int, **options) -> None:
+    def handle(self, *args, runs: int, http: bool, connections: int, seconds: float, json_path: str | None, **options):
         total = Innovation.objects.count()
-        top = Innovation.objects.published().order_by("-adopted_icb_count").first()
-        if top is None:
-            raise CommandError("No innovations: run seed_demo first.")
-        pages = [
-            ("Minimal Django view (baseline)", "/bench/baseline/"),
-            ("Listing", "/innovations/"),
-            ("Filtered listing", "/innovations/?category=digital&clinical_area=respiratory&proven=on"),
-            ("Selective search", "/innovations/?q=glaucoma"),
-            ("Three-word lay search", "/innovations/?q=knee+pain+exercise"),
-            ("Common-word search", "/innovations/?q=people"),
-            ("Abbreviation and misspelling", "/innovations/?q=BPH+prostrate"),
-            ("Site search, common word", "/search/?q=care"),
-            ("Detail", top.get_absolute_url()),
-        ]
-        client = Client(HTTP_HOST="127.0.0.1")
-        rows = []
-        with override_settings(ROOT_URLCONF=__name__, ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
-            before = _rss_mb()
-            started = time.perf_counter()
-            _time(client, "/innovations/?q=reduce+falls+in+care+homes", runs=1, cold=False)
-            first = (time.perf_counter() - started) * 1000
+        adoptions = sum(Innovation.objects.values_list("adopted_icb_count", flat=True).iterator(chunk_size=10000))
+        self.stdout.write(f"## {total:,} innovations ({adoptions:,} adopting ICBs in all)\n")
+        with override_settings(ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
+            server = _server_times(runs, self.stdout)
+        base = server[0]["warm"]
+        self.stdout.write(
+            f"Server time, median of {runs} runs, ms; × = times the minimal page's warm time "
+            f"({base:.2f} ms). Queries: cold / warm.\n"
+        )
+        self.stdout.write("| Page | Cold | Warm | Cached page | Cold × | Warm × | Cached × | Queries |")
+        self.stdout.write("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for row in server:
+            cached = row["cached"]
             self.stdout.write(
-                f"First search after start: {first:.0f} ms, of which loading the model "
-                f"{semantic.status.seconds * 1000:.0f} ms "
-                f"({semantic.status.state}; weights {semantic.status.megabytes:.0f} MB); vectors held "
-                f"{semantic.index.nbytes / 1e6:.1f} MB; the process grew by {_rss_mb() - before:.0f} MB (peak RSS).\n"
+                f"| {row['page']} | {row['cold']:.1f} | {row['warm']:.1f} | "
+                f"{'—' if cached is None else f'{cached:.1f}'} | "
+                f"{row['cold'] / base:.0f}× | {row['warm'] / base:.0f}× | "
+                f"{'—' if cached is None else f'{cached / base:.1f}×'} | {row['queries'][0]} / {row['queries'][1]} |"
             )
-            for name, url in pages:
-                client.get(url)  # warm the connection and the code paths
-                cold = _time(client, url, runs=runs, cold=True)
-                warm = _time(client, url, runs=runs, cold=False)
-                rows.append((name, statistics.median(cold), _p95(cold), statistics.median(warm), _p95(warm)))
-        base = rows[0][3]
-        self.stdout.write(f"{total:,} innovations; {runs} runs each; times in ms; ratio = median warm / baseline.\n")
-        self.stdout.write("| Page | Cold median | Cold p95 | Warm median | Warm p95 | Ratio (warm) |")
-        self.stdout.write("|---|---:|---:|---:|---:|---:|")
-        for name, cold_median, cold_p95, warm_median, warm_p95 in rows:
+        figures = {"innovations": total, "server": server, "http": None}
+        if http:
+            self.stdout.write(f"\nOver HTTP: gunicorn, {connections} connections, {seconds:.0f} s a page.")
+            loaded = _http(
+                [(r["page"], r["url"]) for r in server[:-2]],
+                connections=connections,
+                seconds=seconds,
+                stdout=self.stdout,
+            )
+            minimal = loaded[0]["anonymous"]["rps"]
             self.stdout.write(
-                f"| {name} | {cold_median:.1f} | {cold_p95:.1f} | {warm_median:.1f} | {warm_p95:.1f} | "
-                f"{warm_median / base:.0f}× |"
+                f"\nThroughput as a share of /robots.txt ({minimal:.0f} req/s); first hit after start (cold); "
+                "p50 / p99 in ms; errors.\n"
             )
+            self.stdout.write("| Page | First hit | Cached: share | p50 / p99 | Rendered: share | p50 / p99 | Errors |")
+            self.stdout.write("|---|---:|---:|---:|---:|---:|---:|")
+            for row in loaded:
+                a, r = row["anonymous"], row["rendered"]
+                self.stdout.write(
+                    f"| {row['page']} | {row['first']:.0f} | "
+                    f"{a['rps'] / minimal:.0%} | {a['p50']:.0f} / {a['p99']:.0f} | "
+                    f"{r['rps'] / minimal:.0%} | {r['p50']:.0f} / {r['p99']:.0f} | {a['errors'] + r['errors']} |"
+                )
+            figures["http"] = loaded
+        if json_path:
+            Path(json_path).write_text(json.dumps(figures, indent=1))
+        self.stdout.write(f"\nCache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}.")
