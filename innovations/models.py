@@ -21,7 +21,6 @@ from hinportal.lib.workflow import Status, Workflow, WorkflowQuerySet
 from networks.models import Confidence, IntegratedCareBoard, Network, Region
 
 from .choices import (
-    ADOPTED,
     SUPPORTIVE,
     AdoptionStatus,
     CareSetting,
@@ -71,12 +70,13 @@ class InnovationQuerySet(WorkflowQuerySet):
     def proven_elsewhere(self, icb: IntegratedCareBoard) -> "InnovationQuerySet":
         """Proven innovations this ICB has not adopted, most widely adopted first, then most adopted
         in its own region, then strongest evidence (NICE guidance, a trial, a real-world evaluation)."""
-        in_region = (
-            Adoption.objects.filter(innovation=OuterRef("pk"), status__in=ADOPTED, icb__region=icb.region_id)
-            .order_by()
-            .values("innovation")
-            .annotate(n=models.Count("pk"))
-            .values("n")
+        # How many of the region's ICBs adopt it, from the ICBs kept on the row (no adoption read).
+        table, icbs = self.model._meta.db_table, IntegratedCareBoard._meta.db_table
+        in_region = models.expressions.RawSQL(  # noqa: S611 (our own table names; the region is a parameter)
+            f"(SELECT count(*) FROM unnest({table}.adopted_icbs) AS a"  # noqa: S608
+            f" WHERE a = ANY(ARRAY(SELECT id FROM {icbs} WHERE region_id = %s)))",
+            [icb.region_id],
+            output_field=models.IntegerField(),
         )
         evidence = EvidenceItem.objects.filter(innovation=OuterRef("pk"))
         strength = models.Case(
@@ -89,9 +89,7 @@ class InnovationQuerySet(WorkflowQuerySet):
             self.published()
             .proven()
             .not_adopted_in(icb)
-            .annotate(
-                region_adopted=models.functions.Coalesce(models.Subquery(in_region), 0), evidence_strength=strength
-            )
+            .annotate(region_adopted=in_region, evidence_strength=strength)
             .order_by("-adopted_icb_count", "-region_adopted", "-evidence_strength", "is_demo", "name", "pk")
         )
 
