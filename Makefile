@@ -94,17 +94,24 @@ stop:
 clean: stop
 	rm -rf $(VENV) node_modules .local .env
 
-# A separate database with 100,000 demonstration innovations and about a million adoptions,
-# then the catalogue's pages timed against a minimal view. Writes nothing to the portal's database.
-BENCH_DB := hinportal_bench
+# Separate databases of demonstration innovations (about ten adoption records each), one per size in
+# BENCH_SIZES, each seeded once and kept in the local cluster; every page type timed against
+# /robots.txt, in-process and over HTTP; then how each page's cost grows with size. Writes nothing
+# to the portal's own database. A million too: make bench BENCH_SIZES="10000 100000 1000000".
+BENCH_SIZES ?= 10000 100000
 bench: install db
-	@$(PY) -m hinportal.devdb createdb $(BENCH_DB)
-	DATABASE_URL="$$($(PY) -m hinportal.devdb url $(BENCH_DB))" $(MAKE) --no-print-directory bench-run
+	@mkdir -p .local
+	@for n in $(BENCH_SIZES); do \
+		$(PY) -m hinportal.devdb createdb hinportal_bench_$$n || exit 1; \
+		DATABASE_URL="$$($(PY) -m hinportal.devdb url hinportal_bench_$$n)" BENCH_INNOVATIONS=$$n \
+			$(MAKE) --no-print-directory bench-run || exit 1; \
+	done
+	@$(PY) manage.py bench_catalogue --compare $(foreach n,$(BENCH_SIZES),.local/bench-$(n).json)
 
 bench-run:
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_reference_data
-	$(PY) manage.py seed_demo --innovations 100000 --seed 7 --if-empty
+	$(PY) manage.py seed_demo --innovations $(BENCH_INNOVATIONS) --seed 7 --if-empty
 	$(PY) manage.py embed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py bench_catalogue --runs 20
+	$(PY) manage.py bench_catalogue --runs 10 --http --json .local/bench-$(BENCH_INNOVATIONS).json

@@ -281,8 +281,14 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument("--seconds", type=float, default=5.0)
         parser.add_argument("--json", dest="json_path", help="Write the figures to this file as well.")
+        parser.add_argument(
+            "--compare", nargs="+", metavar="FILE", help="Only print how each page grows across these --json files."
+        )
 
     def handle(self, *args, runs: int, http: bool, connections: int, seconds: float, json_path: str | None, **options):
+        if options["compare"]:
+            self.compare([json.loads(Path(name).read_text()) for name in options["compare"]])
+            return
         total = Innovation.objects.count()
         adoptions = sum(Innovation.objects.values_list("adopted_icb_count", flat=True).iterator(chunk_size=10000))
         self.stdout.write(f"## {total:,} innovations ({adoptions:,} adopting ICBs in all)\n")
@@ -330,3 +336,34 @@ class Command(BaseCommand):
         if json_path:
             Path(json_path).write_text(json.dumps(figures, indent=1))
         self.stdout.write(f"\nCache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}.")
+
+    def compare(self, runs: list[dict]) -> None:
+        """Each page's cost at each size as a multiple of the minimal page in the same run, and how
+        much it grew from the smallest size to the largest."""
+        runs = sorted(runs, key=lambda run: run["innovations"])
+        sizes = [f"{run['innovations']:,}" for run in runs]
+        self.stdout.write(
+            "\n## Growth with size (each figure: times the minimal page's warm server time in the same run)\n"
+        )
+        self.stdout.write("| Page | " + " | ".join(f"Cold, {s} | Warm, {s}" for s in sizes) + " | Warm growth |")
+        self.stdout.write("|---|" + "---:|---:|" * len(sizes) + "---:|")
+        for i, row in enumerate(runs[0]["server"]):
+            cells, warm = [], []
+            for run in runs:
+                base = run["server"][0]["warm"]
+                mine = run["server"][i]
+                cells.append(f"{mine['cold'] / base:.0f}× | {mine['warm'] / base:.0f}×")
+                warm.append(mine["warm"] / base)
+            self.stdout.write(f"| {row['page']} | " + " | ".join(cells) + f" | {warm[-1] / warm[0]:.1f}× |")
+        if all(run["http"] for run in runs):
+            self.stdout.write(
+                "\n| Page (over HTTP) | " + " | ".join(f"Cached share, {s} | Rendered share, {s}" for s in sizes) + " |"
+            )
+            self.stdout.write("|---|" + "---:|---:|" * len(sizes))
+            for i, row in enumerate(runs[0]["http"]):
+                cells = []
+                for run in runs:
+                    minimal = run["http"][0]["anonymous"]["rps"]
+                    mine = run["http"][i]
+                    cells.append(f"{mine['anonymous']['rps'] / minimal:.0%} | {mine['rendered']['rps'] / minimal:.0%}")
+                self.stdout.write(f"| {row['page']} | " + " | ".join(cells) + " |")
