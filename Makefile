@@ -7,7 +7,7 @@ BIND := 127.0.0.1:8000
 VENDOR := .local/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test install db setup stop lint audit lock clean bench bench-run relevance
+.PHONY: run test install db setup stop lint audit lock clean bench bench-run relevance replica
 
 # The task worker runs beside the web server and stops with it (Ctrl-C stops both; so does `make stop`).
 run: setup
@@ -86,10 +86,14 @@ $(VENDOR)/.copied: node_modules/.installed
 	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.css.map $(NHSUK)/nhsuk-frontend.min.js $(NHSUK)/nhsuk-frontend.min.js.map $(VENDOR)/nhsuk/
 	touch $@
 
+# A streaming replica of the local cluster (pg_basebackup), for DATABASE_REPLICA_URL; `make stop` stops it.
+replica: db
+	@$(PY) -m hinportal.devdb replica
+
 stop:
 	@if [ -f .local/gunicorn.pid ]; then kill "$$(cat .local/gunicorn.pid)" 2>/dev/null && echo "Server stopped."; rm -f .local/gunicorn.pid; fi
 	@if [ -f .local/worker.pid ]; then kill "$$(cat .local/worker.pid)" 2>/dev/null && echo "Task worker stopped."; rm -f .local/worker.pid; fi
-	@if [ -x $(PY) ]; then $(PY) -m hinportal.devdb stop; fi
+	@if [ -x $(PY) ]; then $(PY) -m hinportal.devdb stop-replica; $(PY) -m hinportal.devdb stop; fi
 
 clean: stop
 	rm -rf $(VENV) node_modules .local .env

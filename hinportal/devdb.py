@@ -192,6 +192,44 @@ def stop() -> None:
         print("PostgreSQL stopped.")
 
 
+def replica_dir() -> Path:
+    cluster = cluster_dir()
+    return cluster.parent / f"{cluster.name}-replica"
+
+
+def start_replica_of(bindir: Path, primary_socket_dir: Path, folder: Path) -> None:
+    """A streaming replica (hot standby) of the cluster listening in `primary_socket_dir`: a base
+    backup taken with pg_basebackup (-R writes the standby's connection to the primary), started
+    on a socket of its own in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if running_as_root():
+        shutil.chown(folder, user=SERVICE_USER)
+    data = folder / "data"
+    if not (data / "PG_VERSION").exists():
+        backup = [bindir / "pg_basebackup", "-h", primary_socket_dir, "-U", DB_USER, "-D", data, "-R", "-X", "stream"]
+        run(as_service_user(backup))
+    if not is_running(bindir, data):
+        options = f"-c listen_addresses='' -c unix_socket_directories='{folder}' -c hot_standby=on"
+        run(as_service_user([bindir / "pg_ctl", "start", "-w", "-D", data, "-l", folder / "server.log", "-o", options]))
+
+
+def replica() -> None:
+    """`make replica`: a streaming replica of the local cluster, and the DATABASE_REPLICA_URL to use it."""
+    if os.environ.get("DATABASE_URL"):
+        raise SetupError("DATABASE_URL is set: make a replica of that server with its own tools.")
+    bindir = find_bindir()
+    start_replica_of(bindir, cluster_dir(), replica_dir())
+    print(f"A streaming replica of the local cluster is listening in {replica_dir()}. To read from it:")
+    print(f"DATABASE_REPLICA_URL=postgres://{DB_USER}@/{DB_NAME}?host={replica_dir()}")
+
+
+def stop_replica() -> None:
+    data = replica_dir() / "data"
+    if (data / "PG_VERSION").exists() and is_running(find_bindir(), data):
+        run(as_service_user([find_bindir() / "pg_ctl", "stop", "-m", "fast", "-D", data]))
+        print("Replica stopped.")
+
+
 def write_env(*, database_url: str | None = None) -> None:
     """Write the developer's .env once, with a random SECRET_KEY; keep DATABASE_URL current."""
     lines = (
@@ -216,10 +254,13 @@ def print_url(name: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    actions = {"start": start, "stop": stop, "env": write_env}
+    actions = {"start": start, "stop": stop, "env": write_env, "replica": replica, "stop-replica": stop_replica}
     named = {"createdb": ensure_database, "url": print_url}
     if not ((len(argv) == 1 and argv[0] in actions) or (len(argv) == 2 and argv[0] in named)):
-        print("usage: python -m hinportal.devdb {start|stop|env|createdb NAME|url NAME}", file=sys.stderr)
+        print(
+            "usage: python -m hinportal.devdb {start|stop|env|replica|stop-replica|createdb NAME|url NAME}",
+            file=sys.stderr,
+        )
         return 2
     try:
         if argv[0] in named:

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     # Cookie-less GETs of public pages answered whole from the shared cache, already compressed
     # (hinportal/lib/page_cache.py).
     "hinportal.lib.page_cache.public_page_cache",
+    # Anonymous reads from the replica, when there is one; writers read their own writes.
+    "hinportal.lib.replicas.replica_reads",
     # Pages gzipped for clients that accept it; Django masks the CSRF token on every response,
     # which defeats BREACH-style guessing.
     "django.middleware.gzip.GZipMiddleware",
@@ -117,6 +119,22 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int("DAT
 # 503 page and the worker lives on. Commands and the task worker leave it unset (no limit).
 if statement_timeout := env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0):
     DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
+# Anonymous reads from a streaming replica when one is named (hinportal/lib/replicas.py); in tests
+# the replica alias is the test database itself.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    replica = env.db_url("DATABASE_REPLICA_URL")
+    # Its own address (a socket folder may be in its OPTIONS), the primary's timeouts.
+    timeouts = {k: v for k, v in DATABASES["default"]["OPTIONS"].items() if k in ("connect_timeout", "options")}
+    DATABASES["replica"] = {
+        **replica,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {**replica.get("OPTIONS", {}), **timeouts},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["hinportal.lib.replicas.PrimaryReplicaRouter"]
+# After a write, the person reads from the primary for this long (longer than the replica lags).
+READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -1,0 +1,68 @@
+"""Reads that scale out on PostgreSQL's own streaming replication.
+
+With DATABASE_REPLICA_URL set, settings add a "replica" database and this router. A request that
+only reads and comes from someone anonymous (a GET or HEAD with no session cookie) reads from the
+replica; everything else (anyone signed in, every write, commands and the task worker) uses the
+primary. Someone who has just sent a write (any POST, PUT, PATCH or DELETE) gets a cookie that
+keeps their reads on the primary for READ_YOUR_WRITES_SECONDS, longer than the replica should lag,
+so they never see a page from before their own change.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+REPLICA = "replica"
+WROTE_COOKIE = "hp_wrote"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+_read_from_replica: ContextVar[bool] = ContextVar("read_from_replica", default=False)
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class PrimaryReplicaRouter:
+    """Reads from the replica only inside a request that `replica_reads` allowed; writes,
+    migrations and everything outside such a request go to the primary."""
+
+    def db_for_read(self, model: type, **hints: object) -> str | None:
+        return REPLICA if _read_from_replica.get() else None
+
+    def db_for_write(self, model: type, **hints: object) -> str:
+        return "default"
+
+    def allow_relation(self, obj1: object, obj2: object, **hints: object) -> bool:
+        return True  # the same data on both
+
+    def allow_migrate(self, db: str, app_label: str, **hints: object) -> bool:
+        return db == "default"
+
+
+def replica_reads(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if REPLICA not in settings.DATABASES:
+            return get_response(request)
+        anonymous_read = (
+            request.method in SAFE_METHODS
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and WROTE_COOKIE not in request.COOKIES
+        )
+        token = _read_from_replica.set(anonymous_read)
+        try:
+            response = get_response(request)
+        finally:
+            _read_from_replica.reset(token)
+        if request.method not in SAFE_METHODS:
+            response.set_cookie(
+                WROTE_COOKIE,
+                "1",
+                max_age=settings.READ_YOUR_WRITES_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    return middleware

@@ -1,0 +1,121 @@
+"""Anonymous reads from a streaming replica, everything else from the primary, and a person who
+has just written reads from the primary for a while (issue 15 item 5).
+
+The test makes a primary cluster of its own (as the outage test does) with the test database's
+schema and the reference data, a hot standby of it with pg_basebackup (hinportal.devdb, as
+`make replica` does), and serves the portal from both with gunicorn. Pausing the replica's replay
+makes the two differ, so each page shows which one it was read from."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hinportal import devdb
+from hinportal.tests.test_database_outage import BASE_DIR, Cluster, free_port, get, schema_of_the_test_database
+
+
+def sql(folder: Path, statement: str) -> str:
+    command = [devdb.find_bindir() / "psql", "-h", folder, "-U", devdb.DB_USER, "-d", "portal", "-At", "-c", statement]
+    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def post(url: str) -> tuple[int, dict]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=b"username=nobody&password=wrong", method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback only)
+            return response.status, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers)
+
+
+@pytest.fixture
+def primary_and_replica(db, tmp_path):
+    schema = schema_of_the_test_database()
+    primary = Cluster()
+    replica_folder = Path(str(primary.folder) + "-replica")
+    server = None
+    try:
+        primary.start()
+        primary.psql("-d", "postgres", "-c", "CREATE DATABASE portal")
+        primary.psql("-d", "portal", stdin=schema)
+        url = f"postgres://{devdb.DB_USER}@/portal?host="
+        env = {**os.environ, "DATABASE_URL": url + str(primary.folder), "SEMANTIC_SEARCH": "off"}
+        subprocess.run(
+            [sys.executable, "manage.py", "load_reference_data"], cwd=BASE_DIR, env=env, check=True, capture_output=True
+        )
+        devdb.start_replica_of(primary.bindir, primary.folder, replica_folder)
+        port = free_port()
+        log = tmp_path / "gunicorn.log"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "hinportal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            cwd=BASE_DIR,
+            env={
+                **env,
+                "DATABASE_REPLICA_URL": url + str(replica_folder),
+                "PUBLIC_PAGE_CACHE_SECONDS": "0",  # every page read from a database, to see which
+                "READ_YOUR_WRITES_SECONDS": "30",
+            },
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get(base + "/robots.txt")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
+                time.sleep(0.1)
+        yield primary.folder, replica_folder, base
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        data = replica_folder / "data"
+        if (data / "PG_VERSION").exists() and devdb.is_running(primary.bindir, data):
+            devdb.run(devdb.as_service_user([primary.bindir / "pg_ctl", "stop", "-m", "immediate", "-D", data]))
+        import shutil
+
+        shutil.rmtree(replica_folder, ignore_errors=True)
+        primary.remove()
+
+
+def test_anonymous_reads_come_from_the_replica_and_writers_read_their_writes(primary_and_replica):
+    primary, replica, base = primary_and_replica
+    assert sql(replica, "SELECT pg_is_in_recovery()") == "t"
+    slug, name = sql(primary, "SELECT slug || '|' || name FROM networks_network ORDER BY code LIMIT 1").split("|")
+    page = f"{base}/networks/{slug}/"
+    assert name in get(page)[2]
+
+    # The replica stops replaying; the primary moves on.
+    sql(replica, "SELECT pg_wal_replay_pause()")
+    first = "code = (SELECT min(code) FROM networks_network)"  # the network whose page is read
+    sql(primary, f"UPDATE networks_network SET name = 'Renamed on the primary' WHERE {first}")  # noqa: S608
+    assert sql(replica, f"SELECT name FROM networks_network WHERE {first}") == name  # noqa: S608
+    # A visitor without a session reads the replica: the old name.
+    status, _, html = get(page)
+    assert status == 200 and name in html and "Renamed on the primary" not in html
+    # Anyone with a session (signed in, or about to be) reads the primary.
+    assert "Renamed on the primary" in get(page, cookie="sessionid=anything")[2]
+    # Someone who has just sent a write is told to read the primary for a while, and does.
+    status, headers = post(f"{base}/account/sign-in/")
+    assert status in (400, 403) and "hp_wrote=1" in headers.get("Set-Cookie", "")
+    assert "Max-Age=30" in headers["Set-Cookie"]
+    assert "Renamed on the primary" in get(page, cookie="hp_wrote=1; csrftoken=x")[2]
+
+    # The replica catches up, and then everyone sees the change.
+    sql(replica, "SELECT pg_wal_replay_resume()")
+    deadline = time.monotonic() + 10
+    while "Renamed on the primary" not in get(page)[2]:
+        assert time.monotonic() < deadline, "the replica did not catch up within 10 s"
+        time.sleep(0.2)
