@@ -11,28 +11,27 @@ from hinportal.lib.charts import BarChart, quarterly
 from hinportal.lib.hexmap import HexMap
 from hinportal.lib.listing import cached
 from hinportal.lib.page_cache import public_pages_changed
-from hinportal.lib.workflow import Status
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
 from .choices import ADOPTED, AdoptionStatus, LocalStatus
-from .models import Adoption, Innovation
+from .models import Adoption, AdoptionFigure, Innovation
 
 STATUS_LEGEND = [("none", "Not recorded")] + [(s.value, s.label) for s in AdoptionStatus]
 BAND_KEYS = ["few", "some", "many", "most"]
 
 
+def kept_figures(kind: str) -> dict[int, dict[str, int]]:
+    """Every ICB's kept adoption figures of one kind (models.AdoptionFigure): one small read."""
+    figures: dict[int, dict[str, int]] = defaultdict(dict)
+    for icb_id, key, n in AdoptionFigure.objects.filter(kind=kind, n__gt=0).values_list("icb_id", "key", "n"):
+        figures[icb_id][key] = n
+    return dict(figures)
+
+
 def adoption_totals() -> dict[int, dict[str, int]]:
-    """For every ICB, how many innovations it has at each adoption status."""
-
-    def compute() -> dict[int, dict[str, int]]:
-        totals: dict[int, dict[str, int]] = defaultdict(dict)
-        rows = Adoption.objects.filter(innovation__status=Status.PUBLISHED).values_list("icb", "status")
-        for icb, status, n in rows.annotate(n=Count("pk")).values_list("icb", "status", "n").order_by():
-            totals[icb][status] = n
-        return dict(totals)
-
-    return cached("adoption:totals", compute)
+    """For every ICB, how many published innovations it has at each adoption status."""
+    return cached("adoption:totals", lambda: kept_figures("status"))
 
 
 def adopted_count(totals: dict[int, dict[str, int]], icb_id: int) -> int:

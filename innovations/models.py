@@ -713,3 +713,21 @@ class FacetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}: {self.n}"
+
+
+class AdoptionFigure(models.Model):
+    """Each ICB's adoptions of published innovations, counted and kept by triggers on every write
+    (innovations/triggers.py): by status ("status"), adopted or embedded by clinical area ("area"),
+    and adopted or embedded by the quarter they started ("quarter", as "2024-3"). The ICS pages'
+    comparisons and scorecards read these instead of every adoption."""
+
+    icb_id = models.BigIntegerField()
+    kind = models.CharField(max_length=10)
+    key = models.CharField(max_length=40)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["icb_id", "kind", "key"], name="one_figure_per_icb_kind_key")]
+
+    def __str__(self) -> str:
+        return f"ICB {self.icb_id} {self.kind}={self.key}: {self.n}"

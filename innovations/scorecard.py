@@ -4,21 +4,21 @@ adopted (its peers: the largest overlap of adopted innovations, as a share of bo
 Innovation Scorecard shows uptake per ICB; this adds peers, and the ICS page puts the gap list
 beside it.
 
-Every figure comes from three grouped queries over all systems' adoptions, kept in the shared cache
-for a few minutes (and dropped when a lead records an adoption: adoption_stats.forget_adoption_figures)."""
+The national figures (by status, clinical area and quarter) are those the database keeps per ICB
+(models.AdoptionFigure, kept by triggers on every adoption and innovation write), read in one small
+query each and cached until the next public write; only the peers' overlap reads adoptions, for
+one system at a time."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Func
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import Count
 
 from hinportal.lib.listing import cached
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
-from .adoption_stats import figures_generation
+from .adoption_stats import adopted_count, adoption_totals, figures_generation, kept_figures
 from .choices import ADOPTED, ClinicalArea
 from .models import Adoption
 
@@ -31,37 +31,18 @@ def _adopted():
 
 
 def by_area() -> dict[int, dict[str, int]]:
-    """For each ICB, how many innovations it has adopted in each clinical area."""
-
-    def compute() -> dict[int, dict[str, int]]:
-        rows = (
-            _adopted()
-            .annotate(area=Func(F("innovation__clinical_areas"), function="unnest"))
-            .values_list("icb_id", "area")
-            .annotate(n=Count("pk"))
-        )
-        counts: dict[int, dict[str, int]] = defaultdict(dict)
-        for icb_id, area, n in rows:
-            counts[icb_id][area] = n
-        return dict(counts)
-
-    return cached("scorecard:areas", compute)
+    """For each ICB, how many innovations it has adopted in each clinical area (kept figures)."""
+    return cached("scorecard:areas", lambda: kept_figures("area"))
 
 
 def by_quarter() -> dict[int, dict[tuple[int, int], int]]:
-    """For each ICB, how many adoptions started in each quarter."""
+    """For each ICB, how many adoptions started in each quarter (kept figures)."""
 
     def compute() -> dict[int, dict[tuple[int, int], int]]:
-        rows = (
-            _adopted()
-            .annotate(year=ExtractYear("started_on"), quarter=ExtractQuarter("started_on"))
-            .values_list("icb_id", "year", "quarter")
-            .annotate(n=Count("pk"))
-        )
-        counts: dict[int, dict[tuple[int, int], int]] = defaultdict(dict)
-        for icb_id, year, quarter, n in rows:
-            counts[icb_id][(year, quarter)] = n
-        return dict(counts)
+        return {
+            icb_id: {tuple(int(part) for part in key.split("-")): n for key, n in quarters.items()}  # type: ignore[misc]
+            for icb_id, quarters in kept_figures("quarter").items()
+        }
 
     return cached("scorecard:quarters", compute)
 
@@ -74,7 +55,8 @@ def peers(icb: IntegratedCareBoard, icbs: list[IntegratedCareBoard]) -> list[tup
         shared = dict(
             _adopted().filter(innovation_id__in=own).exclude(icb=icb).values_list("icb_id").annotate(n=Count("pk"))
         )
-        sizes = dict(_adopted().values_list("icb_id").annotate(n=Count("pk")))
+        totals = adoption_totals()
+        sizes = {icb_id: adopted_count(totals, icb_id) for icb_id in totals}
         mine = sizes.get(icb.pk, 0)
         scores = [
             (other.pk, shared.get(other.pk, 0) / (mine + sizes.get(other.pk, 0) - shared.get(other.pk, 0)))

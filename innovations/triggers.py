@@ -50,6 +50,46 @@ def _facet_delta(rows: str) -> str:
     ON CONFLICT (facet, value) DO UPDATE SET n = kept.n + EXCLUDED.n;"""
 
 
+def _figures_delta(rows: str) -> str:
+    """Move the kept adoption figures (innovations_adoptionfigure) by `rows`: adoptions of published
+    innovations as (sign, icb_id, status, started_on, areas), areas being the innovation's."""
+    adopted = _quoted(ADOPTED)
+    return f"""
+    INSERT INTO innovations_adoptionfigure AS kept (icb_id, kind, key, n)
+    SELECT d.icb_id, d.kind, d.key, sum(d.sign) FROM (
+        SELECT r.sign, r.icb_id, f.kind, f.key FROM ({rows}) AS r, LATERAL (
+            SELECT 'status', r.status::text
+            UNION ALL SELECT 'area', unnest(r.areas)::text WHERE r.status IN ({adopted})
+            UNION ALL SELECT 'quarter',
+                extract(year FROM r.started_on)::int || '-' || extract(quarter FROM r.started_on)::int
+                WHERE r.status IN ({adopted})
+        ) AS f(kind, key)
+    ) AS d GROUP BY d.icb_id, d.kind, d.key HAVING sum(d.sign) <> 0 ORDER BY 1, 2, 3
+    ON CONFLICT (icb_id, kind, key) DO UPDATE SET n = kept.n + EXCLUDED.n;"""
+
+
+def adoption_rows(sign: int, table: str) -> str:
+    """Adoptions in `table` (a transition table, or the adoptions themselves) of published innovations."""
+    return (
+        f"SELECT {sign} AS sign, r.icb_id, r.status, r.started_on, i.clinical_areas AS areas FROM {table} r "
+        f"JOIN innovations_innovation i ON i.id = r.innovation_id WHERE i.status = '{Status.PUBLISHED}'"
+    )
+
+
+# An innovation published, unpublished or given other clinical areas: its adoptions as they counted
+# before (taken away) and as they count now (added).
+_INNOVATION_CHANGED = f"""
+    WITH changed AS (
+        SELECT o.id, o.status AS was, o.clinical_areas AS had, n.status AS now, n.clinical_areas AS has
+        FROM old_rows o JOIN new_rows n USING (id)
+        WHERE (o.status, o.clinical_areas) IS DISTINCT FROM (n.status, n.clinical_areas)
+    )
+    SELECT -1 AS sign, a.icb_id, a.status, a.started_on, c.had AS areas
+    FROM changed c JOIN innovations_adoption a ON a.innovation_id = c.id WHERE c.was = '{Status.PUBLISHED}'
+    UNION ALL
+    SELECT 1, a.icb_id, a.status, a.started_on, c.has
+    FROM changed c JOIN innovations_adoption a ON a.innovation_id = c.id WHERE c.now = '{Status.PUBLISHED}'"""
+
 _PUBLISHED_NEW = f"SELECT 1 AS sign, * FROM new_rows WHERE status = '{Status.PUBLISHED}'"
 _PUBLISHED_OLD = f"SELECT -1 AS sign, * FROM old_rows WHERE status = '{Status.PUBLISHED}'"
 
@@ -130,6 +170,20 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN{_facet_delta(_PUBLISHED_OLD)}
     ELSE{_facet_delta(_PUBLISHED_NEW + " UNION ALL " + _PUBLISHED_OLD)}
     END IF;
+    RETURN NULL;
+END """,
+        # A statement's adoptions, before and after: each ICB's kept figures move by the difference.
+        "innovations_keep_adoption_figures": f"""
+BEGIN
+    IF TG_OP = 'INSERT' THEN{_figures_delta(adoption_rows(1, "new_rows"))}
+    ELSIF TG_OP = 'DELETE' THEN{_figures_delta(adoption_rows(-1, "old_rows"))}
+    ELSE{_figures_delta(adoption_rows(1, "new_rows") + " UNION ALL " + adoption_rows(-1, "old_rows"))}
+    END IF;
+    RETURN NULL;
+END """,
+        # Innovations whose status or clinical areas changed: their adoptions count anew.
+        "innovations_keep_adoption_figures_of_innovations": f"""
+BEGIN{_figures_delta(_INNOVATION_CHANGED)}
     RETURN NULL;
 END """,
         # An ICB moved to another region: the innovations it adopted list their regions again.

@@ -17,8 +17,8 @@ def test_it_shows_an_ics_with_its_network_region_and_codes(client, world, django
     fellside.save()
     # the ICB with its region and network, every ICB (map, neighbours), adoption totals per ICB (cached),
     # recent adoptions, adoptions per quarter, the gap list's ids (cached), its page with NICE codes, publications,
-    # and the scorecard's (cached): adoptions by area, by quarter, and the peers' shared and total adoptions
-    with django_assert_num_queries(13):
+    # and the scorecard's (cached): kept figures by area and by quarter, and the peers' shared adoptions
+    with django_assert_num_queries(12):
         response = client.get("/ics/fellside/")
     assert response.status_code == 200
     html = response.content.decode()
