@@ -120,6 +120,12 @@ def chart_for(adoptions: QuerySet) -> BarChart | None:
     return quarterly(Counter({(year, quarter): n for year, quarter, n in rows}))
 
 
+def chart_of(adoptions: list[Adoption]) -> BarChart | None:
+    """ICBs starting to adopt per quarter, from adoptions already fetched (one innovation's)."""
+    started = Counter((a.started_on.year, (a.started_on.month - 1) // 3 + 1) for a in adoptions if a.status in ADOPTED)
+    return quarterly(started)
+
+
 def figures_generation(icb_id: int) -> int:
     return cache.get(f"gaps-generation:{icb_id}", 0)
 

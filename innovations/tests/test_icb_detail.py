@@ -16,9 +16,9 @@ def test_it_shows_an_ics_with_its_network_region_and_codes(client, world, django
     fellside.ods_code = "QOP"  # a code the hex map's layout has a tile for
     fellside.save()
     # the ICB with its region and network, every ICB (map, neighbours), adoption totals per ICB (cached),
-    # recent adoptions, adoptions per quarter, the gap list's ids (cached), its page with NICE codes, publications,
-    # and the scorecard's (cached): kept figures by area and by quarter, and the peers' shared adoptions
-    with django_assert_num_queries(12):
+    # recent adoptions, the gap list's ids (cached), its page with NICE codes, publications, and the
+    # scorecard's (cached): kept figures by area and by quarter (the chart's too), the peers' shared adoptions
+    with django_assert_num_queries(11):
         response = client.get("/ics/fellside/")
     assert response.status_code == 200
     html = response.content.decode()

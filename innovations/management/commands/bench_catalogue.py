@@ -257,6 +257,8 @@ def _http(pages: list[tuple[str, str]], *, connections: int, seconds: float, std
                 if time.monotonic() > deadline:
                     raise CommandError("gunicorn did not start") from None
                 time.sleep(0.2)
+        # Both workers and their threads up and connected before anything is measured.
+        _load(port, MINIMAL, connections=connections, seconds=2, cookie="")
         rows = []
         for name, url in pages:
             first = time.perf_counter()
