@@ -3,14 +3,12 @@ cached for a few minutes because each one groups every adoption."""
 
 from collections import Counter, defaultdict
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from hinportal.lib.charts import BarChart, quarterly
 from hinportal.lib.hexmap import HexMap
 from hinportal.lib.listing import cached
-from hinportal.lib.page_cache import public_pages_changed
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
@@ -126,20 +124,6 @@ def chart_of(adoptions: list[Adoption]) -> BarChart | None:
     return quarterly(started)
 
 
-def figures_generation(icb_id: int) -> int:
-    return cache.get(f"gaps-generation:{icb_id}", 0)
-
-
-def forget_adoption_figures(icb_id: int) -> None:
-    """After an adoption of this ICB changed: its gap lists and the totals are worked out afresh on
-    the next request, so the person who changed it sees the change at once."""
-    try:
-        cache.incr(f"gaps-generation:{icb_id}")
-    except ValueError:
-        cache.set(f"gaps-generation:{icb_id}", 1, None)
-    public_pages_changed()  # the totals and scorecards, cached under the public version, with them
-
-
 def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> list[int]:
     """The ranked ids of proven innovations this ICB has not adopted, with the filters applied."""
 
@@ -161,4 +145,4 @@ def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> l
             queryset = queryset.filter(Exists(recorded))
         return list(queryset.values_list("pk", flat=True))
 
-    return cached(f"gaps:{icb.pk}:{figures_generation(icb.pk)}:{key}", compute)
+    return cached(f"gaps:{icb.pk}:{key}", compute)  # retired by any public write, adoptions included

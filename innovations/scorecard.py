@@ -18,7 +18,7 @@ from hinportal.lib.listing import cached
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
-from .adoption_stats import adopted_count, adoption_totals, figures_generation, kept_figures
+from .adoption_stats import adopted_count, adoption_totals, kept_figures
 from .choices import ADOPTED, ClinicalArea
 from .models import Adoption
 
@@ -67,7 +67,7 @@ def peers(icb: IntegratedCareBoard, icbs: list[IntegratedCareBoard]) -> list[tup
         return scores[:PEERS]
 
     by_id = {other.pk: other for other in icbs}
-    ranked = cached(f"scorecard:peers:{icb.pk}:{figures_generation(icb.pk)}", compute)
+    ranked = cached(f"scorecard:peers:{icb.pk}", compute)
     return [(by_id[pk], score) for pk, score in ranked if pk in by_id and score > 0]
 
 

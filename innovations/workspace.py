@@ -38,7 +38,7 @@ from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
-from .adoption_stats import adoption_totals, comparison, forget_adoption_figures, proven_elsewhere_ids
+from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
 from .choices import ADOPTED, AdoptionStatus
 from .forms import (
     DecisionForm,
@@ -485,7 +485,7 @@ def record_adoption(request: HttpRequest, slug: str, innovation_slug: str) -> Ht
         except IntegrityError:  # another lead of this system recorded it a moment ago
             form.add_error(None, "Someone in your system recorded this a moment ago. Open the page again to see it.")
         if form.is_valid() and not form.errors:
-            forget_adoption_figures(icb.pk)
+            # The save moved the public version on (page_cache), so every figure shows it at once.
             messages.success(
                 request, f"Saved: {innovation.name} is ‘{saved.get_status_display()}’ in {icb.short_name}."
             )

@@ -38,9 +38,13 @@ def reject_unreadable_bodies(get_response: Handler) -> Handler:
     return middleware
 
 
+def is_private_path(path: str) -> bool:
+    """Pages that are someone's own whoever asks (forms with a CSRF token, the staff screens, workspaces)."""
+    return path.startswith(PRIVATE_PREFIXES) or "/workspace/" in path
+
+
 def is_private(request: HttpRequest) -> bool:
-    path = request.path
-    return path.startswith(PRIVATE_PREFIXES) or "/workspace/" in path or request.user.is_authenticated
+    return is_private_path(request.path) or request.user.is_authenticated
 
 
 def private_pages_not_stored(get_response: Handler) -> Handler:

@@ -18,6 +18,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import http_date
 
-from .middleware import PRIVATE_PREFIXES
+from .middleware import is_private_path
 
 VERSION_KEY = "public-pages:version"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -36,19 +37,32 @@ HEADER = "X-Page-Cache"
 Handler = Callable[[HttpRequest], HttpResponse]
 
 
+# Within one request the version is read from the shared cache once, not once per cached count:
+# the middleware gives each request a memo, and a write during the request updates it.
+_memo: ContextVar[dict | None] = ContextVar("public_version_memo", default=None)
+
+
 def public_version() -> float:
     """When what the public sees last changed (seconds since the epoch), from the shared cache."""
+    memo = _memo.get()
+    if memo is not None and "version" in memo:
+        return memo["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
         version = time.time()
         # add, not set: of two processes starting together, both keep the first one's stamp.
         cache.add(VERSION_KEY, version, None)
         version = cache.get(VERSION_KEY, version)
+    if memo is not None:
+        memo["version"] = version
     return version
 
 
 def _bump() -> None:
-    cache.set(VERSION_KEY, time.time(), None)
+    version = time.time()
+    cache.set(VERSION_KEY, version, None)
+    if (memo := _memo.get()) is not None:
+        memo["version"] = version
 
 
 def public_pages_changed() -> None:
@@ -86,9 +100,8 @@ def _may_use_cache(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
         and not request.COOKIES
-        and not request.path.startswith(PRIVATE_PREFIXES)
+        and not is_private_path(request.path)
         and not request.path.startswith(settings.STATIC_URL)
-        and "/workspace/" not in request.path
     )
 
 
@@ -104,6 +117,13 @@ def public_page_cache(get_response: Handler) -> Handler:
     otherwise render it, and store it if it may be kept (see the module's docstring)."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
+        token = _memo.set({})
+        try:
+            return _answer(request)
+        finally:
+            _memo.reset(token)
+
+    def _answer(request: HttpRequest) -> HttpResponse:
         if not settings.PUBLIC_PAGE_CACHE_SECONDS or not _may_use_cache(request):
             return get_response(request)
         version = public_version()

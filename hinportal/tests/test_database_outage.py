@@ -42,6 +42,29 @@ def get(url: str, *, cookie: str = "") -> tuple[int, dict, str]:
         return error.code, dict(error.headers), error.read().decode()
 
 
+def serve(env: dict, log: Path) -> tuple[subprocess.Popen, str]:
+    """The portal under gunicorn (one worker) on a free loopback port with this environment, once it answers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "hinportal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            get(base + "/robots.txt")
+            return server, base
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.terminate()
+                pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
+            time.sleep(0.1)
+
+
 class Cluster:
     """A throwaway PostgreSQL cluster listening on a socket in its own folder."""
 
@@ -99,25 +122,9 @@ def portal_on_its_own_cluster(db, tmp_path):
         cluster.start()
         cluster.psql("-d", "postgres", "-c", "CREATE DATABASE outage")
         cluster.psql("-d", "outage", stdin=schema)
-        port = free_port()
         log = tmp_path / "gunicorn.log"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "hinportal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=BASE_DIR,
-            env={**os.environ, "DATABASE_URL": f"postgres://{devdb.DB_USER}@/outage?host={cluster.folder}"},
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(base + "/robots.txt")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-                time.sleep(0.1)
+        url = f"postgres://{devdb.DB_USER}@/outage?host={cluster.folder}"
+        server, base = serve({**os.environ, "DATABASE_URL": url}, log)
         yield cluster, base, log
     finally:
         if server is not None:

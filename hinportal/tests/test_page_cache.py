@@ -77,3 +77,21 @@ def test_pages_are_kept_as_sent_compressed_or_not(client, db):
     assert client.get(URL)["X-Page-Cache"] == "hit" and "Content-Encoding" not in client.get(URL)
     # The ETag names the body sent, so each representation revalidates on its own.
     assert client.get(URL, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_a_rendered_page_reads_the_public_version_once(client, world, monkeypatch):
+    """Every cached count is keyed by the version; one request asks the shared cache for it once."""
+    from hinportal.lib import page_cache
+
+    reads = []
+    real_get = page_cache.cache.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    make_innovation(name="Falls app")
+    monkeypatch.setattr(page_cache.cache, "get", counting_get)
+    client.cookies["seen"] = "1"  # rendered, not from the page cache: a dozen cached counts
+    client.get(URL)
+    assert reads.count(page_cache.VERSION_KEY) == 1

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hinportal import devdb
-from hinportal.tests.test_database_outage import BASE_DIR, Cluster, free_port, get, schema_of_the_test_database
+from hinportal.tests.test_database_outage import BASE_DIR, Cluster, get, schema_of_the_test_database, serve
 
 
 def sql(folder: Path, statement: str) -> str:
@@ -52,30 +52,15 @@ def primary_and_replica(db, tmp_path):
             [sys.executable, "manage.py", "load_reference_data"], cwd=BASE_DIR, env=env, check=True, capture_output=True
         )
         devdb.start_replica_of(primary.bindir, primary.folder, replica_folder)
-        port = free_port()
-        log = tmp_path / "gunicorn.log"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "hinportal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=BASE_DIR,
-            env={
+        server, base = serve(
+            {
                 **env,
                 "DATABASE_REPLICA_URL": url + str(replica_folder),
                 "PUBLIC_PAGE_CACHE_SECONDS": "0",  # every page read from a database, to see which
                 "READ_YOUR_WRITES_SECONDS": "30",
             },
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
+            tmp_path / "gunicorn.log",
         )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(base + "/robots.txt")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-                time.sleep(0.1)
         yield primary.folder, replica_folder, base
     finally:
         if server is not None:
