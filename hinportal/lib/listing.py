@@ -3,6 +3,7 @@
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import django_filters
@@ -233,6 +234,7 @@ def list_page(
     base = filterset.queryset
     count = filterset.result_count()
     too_broad = filterset.too_broad(count)
+    kept_choices(filterset)
     if not too_broad:  # a common word's matches are not counted by facet
         label_with_counts(filterset.form, filterset.facet_counts(base))
     search = filterset.search
@@ -261,14 +263,33 @@ def list_page(
     }
 
 
+def kept_choices(filterset: ListingFilterSet) -> None:
+    """Give each filter drawn from a table (networks, programmes, regions, ICBs) its options as a
+    list of (slug, name) from the shared cache, retired with everything public: otherwise every
+    page would query each table and make a model instance of every row to write its options."""
+    form = filterset.form
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField) and field.to_field_name == "slug" and field.queryset is not None:
+            rows = cached(f"{filterset.cache_name}:choices:{name}", partial(_slugs_and_names, field.queryset))
+            multiple = isinstance(field, forms.ModelMultipleChoiceField)
+            # The widget's options only: validation still looks each chosen slug up in the queryset.
+            field.widget.choices = rows if multiple or field.empty_label is None else [("", field.empty_label), *rows]
+
+
+def _slugs_and_names(queryset: QuerySet) -> list[tuple[str, str]]:
+    return [(row.slug, str(row)) for row in queryset]
+
+
 def label_with_counts(form: forms.Form, counts: dict[str, dict]) -> None:
-    """Put each option's count into its label, so that the form shows it beside the option."""
+    """Put each option's count into its label, so that the form shows it beside the option (the
+    options of a table's filter are (slug, name) lists by now: see kept_choices)."""
     for name, facet in counts.items():
         field: Any = form.fields[name]
-        if hasattr(field, "queryset"):
-            field.label_from_instance = lambda obj, facet=facet: f"{obj} ({facet.get(obj.slug, 0):,})"
-        elif getattr(field, "choices", None) is not None and not isinstance(field.widget, forms.CheckboxInput):
-            field.choices = [(value, f"{label} ({facet.get(value, 0):,})") for value, label in field.choices]
+        if getattr(field.widget, "choices", None) is not None:
+            field.widget.choices = [
+                (value, f"{label} ({facet.get(value, 0):,})" if value != "" else label)
+                for value, label in field.widget.choices
+            ]
         else:
             # The form made its bound fields while validating, so label the bound field.
             form[name].label = f"{field.label} ({facet.get(True, 0):,})"

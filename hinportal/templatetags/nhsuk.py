@@ -2,8 +2,8 @@
 
 from django import forms, template
 from django.forms.boundfield import BoundField
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -16,6 +16,7 @@ WIDGET_CLASSES = {
     forms.ClearableFileInput: "nhsuk-file-upload",
     forms.FileInput: "nhsuk-file-upload",
 }
+CHECKED = mark_safe(" checked")
 
 
 @register.filter
@@ -94,3 +95,32 @@ def chosen_filters(form: forms.BaseForm, leave_out: str = "q,sort") -> int:
     """How many of a GET form's filters hold a choice (the search box and sort order left out)."""
     names = set(leave_out.split(","))
     return sum(1 for field in form if field.name not in names and field.value() not in (None, "", [], False))
+
+
+@register.simple_tag
+def nhsuk_choice_items(field: BoundField, kind: str) -> SafeString:
+    """The items of a radios or checkboxes field. Written here rather than by a template per item:
+    a listing's filter panel holds a couple of hundred, and rendering a template for each was most
+    of the page's time (hinportal/tests/test_crispy_pack.py compares the two)."""
+    id_ = field.field.widget.attrs.get("id") or field.auto_id
+    attrs = field.build_widget_attrs({"id": id_} if id_ else {})
+    options = field.field.widget.subwidgets(field.html_name, field.value(), attrs)
+    return format_html_join(
+        "\n",
+        '<div class="nhsuk-{0}__item">\n'
+        '<input class="nhsuk-{0}__input" id="{1}" name="{2}" type="{3}" value="{4}"{5}>\n'
+        '<label class="nhsuk-label nhsuk-{0}__label" for="{1}">{6}</label>\n'
+        "</div>",
+        (
+            (
+                kind,
+                option["attrs"].get("id", ""),
+                option["name"],
+                option["type"],
+                str(option["value"]),
+                CHECKED if option["selected"] else "",
+                option["label"],
+            )
+            for option in options
+        ),
+    )

@@ -41,6 +41,26 @@ def test_a_multiple_choice_is_checkboxes_and_a_single_choice_radios():
     assert 'class="nhsuk-radios" data-module="nhsuk-radios"' in setting and "nhsuk-checkboxes__input" not in setting
 
 
+def test_each_choice_is_written_as_django_would_bind_it_checked_escaped_and_labelled():
+    """The pack writes choice items itself (for speed); each must still be the widget's own option."""
+
+    class Chosen(forms.Form):
+        areas = forms.MultipleChoiceField(
+            label="Clinical areas",
+            choices=[("cancer", "Cancer & <b>tumours</b> (12)"), (3, "Stroke")],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    form = Chosen({"areas": ["3"]})
+    html = render(form)
+    for option in form["areas"].subwidgets:
+        assert f'id="{option.id_for_label}" name="areas" type="checkbox" value="{option.data["value"]}"' in html
+        assert f'<label class="nhsuk-label nhsuk-checkboxes__label" for="{option.id_for_label}">' in html
+    assert 'value="3" checked>' in html and 'value="cancer">' in html
+    assert "Cancer &amp; &lt;b&gt;tumours&lt;/b&gt; (12)</label>" in html and "<b>" not in html
+    assert 'id="id_areas_2"' not in html
+
+
 def test_the_catalogue_filters_are_checkboxes(client, db):
     html = client.get("/innovations/").content.decode()
     assert 'class="nhsuk-checkboxes__input" id="id_category_0"' in html
