@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from hinportal.lib import fields
 from hinportal.lib.db import violated_constraint
 from hinportal.lib.search.fields import SEARCH_CONFIG, SearchText
+from hinportal.lib.urls import record_url
 from hinportal.lib.versioning import Versioned
 from hinportal.lib.workflow import Status, Workflow, WorkflowQuerySet
 from networks.models import Confidence, IntegratedCareBoard, Network, Region
@@ -209,7 +210,7 @@ class Innovation(Workflow):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("innovations:detail", args=[self.slug])
+        return record_url("innovations:detail", self.slug)
 
     def save_with_free_slug(self) -> None:
         """Save a new innovation under its name's slug, or the first free one of "-2", "-3"…, trying
@@ -448,7 +449,7 @@ class Programme(Workflow):
         return self.short_name if self.short_name != self.name else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("innovations:programme_detail", args=[self.slug])
+        return record_url("innovations:programme_detail", self.slug)
 
 
 class Adoption(Versioned):

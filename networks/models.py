@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hinportal.lib import fields
+from hinportal.lib.urls import record_url
 
 
 class Confidence(models.TextChoices):
@@ -148,7 +149,7 @@ class IntegratedCareBoard(ReferenceFact):
         return self.short_name
 
     def get_absolute_url(self) -> str:
-        return reverse("innovations:icb_detail", args=[self.slug])
+        return record_url("innovations:icb_detail", self.slug)
 
     @property
     def is_current(self) -> bool:
