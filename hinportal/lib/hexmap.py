@@ -4,6 +4,7 @@ row of the caller's layout (odd rows sit half a tile to the right), each with a 
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 RADIUS = 24
@@ -40,6 +41,7 @@ def _centre(column: int, row: int) -> tuple[float, float]:
     return MARGIN + WIDTH / 2 + column * WIDTH + (WIDTH / 2 if row % 2 else 0), MARGIN + RADIUS + row * RADIUS * 1.5
 
 
+@lru_cache(maxsize=256)
 def _points(column: int, row: int) -> str:
     cx, cy = _centre(column, row)
     corners = [math.radians(60 * k - 30) for k in range(6)]

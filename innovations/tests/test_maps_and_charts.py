@@ -24,6 +24,13 @@ def test_each_tile_links_to_its_system_with_its_code_and_the_current_one_says_he
         assert f">{icb.ods_code}<" in html
     assert "Shire QHL is outlined in black and marked “here”." in html
     assert ">here</tspan>" in html
+    assert 'class="app-hexmap__tile app-hexmap__tile--highlighted" fill="url(#reach-map-' in html
+    # The table beside the map names each system, the current one in words, escaped as any text is.
+    assert f'<a href="{icbs[0].get_absolute_url()}">Shire QHL</a> (this system)</td>' in html
+    icbs[2].short_name = "Shire <&> Vale"
+    icbs[2].save()
+    html = client.get(icbs[0].get_absolute_url()).content.decode()
+    assert "<title>Shire &lt;&amp;&gt; Vale (QWU): " in html and "Shire <&>" not in html
     detail = client.get(innovation.get_absolute_url()).content.decode()
     # Status by pattern as well as colour: each status has its own pattern, dots, lines, a bar, a cross.
     for status in ("exploring", "piloting", "adopted", "embedded", "discontinued"):
