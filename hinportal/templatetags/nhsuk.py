@@ -102,9 +102,16 @@ def nhsuk_choice_items(field: BoundField, kind: str) -> SafeString:
     """The items of a radios or checkboxes field. Written here rather than by a template per item:
     a listing's filter panel holds a couple of hundred, and rendering a template for each was most
     of the page's time (hinportal/tests/test_crispy_pack.py compares the two)."""
-    id_ = field.field.widget.attrs.get("id") or field.auto_id
-    attrs = field.build_widget_attrs({"id": id_} if id_ else {})
-    options = field.field.widget.subwidgets(field.html_name, field.value(), attrs)
+    widget = field.field.widget
+    id_ = widget.attrs.get("id") or field.auto_id
+    chosen = {str(value) for value in widget.format_value(field.value())}
+    # As Django's ChoiceWidget numbers and marks its options (create_option), for flat choices.
+    options = [
+        (f"{id_}_{index}" if id_ else "", value, label, str(value) in chosen)
+        for index, (value, label) in enumerate(widget.choices)
+    ]
+    if any(isinstance(label, list | tuple) for _, _, label, _ in options):
+        raise ValueError(f"{field.name}: the nhsuk pack does not group radios or checkboxes")
     return format_html_join(
         "\n",
         '<div class="nhsuk-{0}__item">\n'
@@ -112,15 +119,7 @@ def nhsuk_choice_items(field: BoundField, kind: str) -> SafeString:
         '<label class="nhsuk-label nhsuk-{0}__label" for="{1}">{6}</label>\n'
         "</div>",
         (
-            (
-                kind,
-                option["attrs"].get("id", ""),
-                option["name"],
-                option["type"],
-                str(option["value"]),
-                CHECKED if option["selected"] else "",
-                option["label"],
-            )
-            for option in options
+            (kind, option_id, field.html_name, widget.input_type, str(value), CHECKED if selected else "", label)
+            for option_id, value, label, selected in options
         ),
     )
