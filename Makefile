@@ -7,7 +7,7 @@ BIND := 127.0.0.1:8000
 VENDOR := .local/vendor
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: run test install db setup stop lint audit lock clean bench bench-run relevance replica
+.PHONY: run test install db setup stop lint audit lock clean bench bench-run bench-seed soak relevance replica
 
 # The task worker runs beside the web server and stops with it (Ctrl-C stops both; so does `make stop`).
 run: setup
@@ -112,10 +112,25 @@ bench: install db
 	done
 	@$(PY) manage.py bench_catalogue --compare $(foreach n,$(BENCH_SIZES),.local/bench-$(n).json)
 
-bench-run:
+bench-run: bench-seed
+	$(PY) manage.py bench_catalogue --runs 10 --http --json .local/bench-$(BENCH_INNOVATIONS).json
+
+bench-seed:
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo --innovations $(BENCH_INNOVATIONS) --seed 7 --if-empty
 	$(PY) manage.py embed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py bench_catalogue --runs 10 --http --json .local/bench-$(BENCH_INNOVATIONS).json
+
+# A long run through gunicorn: SOAK_CONNECTIONS connections for SOAK_SECONDS over listing pages,
+# innovations and every ICS page, one connection in four with a cookie; p50, p99 and errors by kind
+# (the served portal's log is kept in .local/bench-gunicorn.log). Uses the bench database of that size.
+SOAK_SIZE ?= 100000
+SOAK_SECONDS ?= 600
+SOAK_CONNECTIONS ?= 16
+soak: install db
+	@$(PY) -m hinportal.devdb createdb hinportal_bench_$(SOAK_SIZE)
+	@export DATABASE_URL="$$($(PY) -m hinportal.devdb url hinportal_bench_$(SOAK_SIZE))"; \
+		$(MAKE) --no-print-directory bench-seed BENCH_INNOVATIONS=$(SOAK_SIZE) && \
+		$(PY) manage.py bench_catalogue --soak $(SOAK_SECONDS) --soak-connections $(SOAK_CONNECTIONS) \
+			--json .local/soak-$(SOAK_SIZE).json

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from hinportal.lib.search import semantic
+from hinportal.lib.urls import record_url
 from innovations.models import Innovation, Programme
 from networks.models import IntegratedCareBoard, Membership
 
@@ -43,6 +45,9 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 MINIMAL = "/robots.txt"
 LEAD = "bench-lead"
 BENCH_CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
+# The served portal's own log (its errors and tracebacks), kept for reading after a run.
+LOG_FILE = BASE_DIR / ".local" / "bench-gunicorn.log"
+SOAK_COOKIE = "bench=signed-in"
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -173,45 +178,79 @@ def _server_times(runs: int, stdout) -> list[dict]:
 
 def _load(port: int, url: str, *, connections: int, seconds: float, cookie: str) -> dict:
     """CONNECTIONS threads, each one keep-alive connection asking for the page again and again."""
-    latencies: list[float] = []
-    errors = [0]
+    latencies, errors = _mixed(port, [[url]], connections=connections, seconds=seconds, cookies=[cookie])
+    return _summary(latencies[url, cookie], errors[url, cookie], seconds)
+
+
+Sent = tuple[str, str]  # an address and the cookie sent with it
+
+
+def _mixed(
+    port: int, rounds: list[list[str]], *, connections: int, seconds: float, cookies: list[str]
+) -> tuple[dict[Sent, list[float]], dict[Sent, Counter]]:
+    """CONNECTIONS keep-alive connections for SECONDS, connection i asking in turn for each address
+    of rounds[i % len(rounds)] with cookies[i % len(cookies)]: latencies and errors by address and
+    cookie. An error is any status but 200 (counted by its code) or a failed exchange (by its
+    exception's name), so that a run's errors say what they were."""
+    latencies: dict[Sent, list[float]] = {}
+    errors: dict[Sent, Counter] = {}
     lock = threading.Lock()
     stop = time.monotonic() + seconds
-    headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
 
-    def worker() -> None:
+    def worker(urls: list[str], cookie: str) -> None:
+        headers = {"Host": "127.0.0.1", "Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine, failed = [], 0
+        mine: dict[str, list[float]] = {url: [] for url in urls}
+        failed: dict[str, Counter] = {url: Counter() for url in urls}
+        turn = 0
         while time.monotonic() < stop:
+            url = urls[turn % len(urls)]
+            turn += 1
             started = time.perf_counter()
             try:
                 conn.request("GET", url, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:
-                    failed += 1
-            except (OSError, http.client.HTTPException):
-                failed += 1
+                    failed[url][str(response.status)] += 1
+            except (OSError, http.client.HTTPException) as error:
+                failed[url][type(error).__name__] += 1
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 continue
-            mine.append((time.perf_counter() - started) * 1000)
+            mine[url].append((time.perf_counter() - started) * 1000)
         conn.close()
         with lock:
-            latencies.extend(mine)
-            errors[0] += failed
+            for url in set(urls):  # an address may come more than once in a round
+                latencies.setdefault((url, cookie), []).extend(mine[url])
+                errors.setdefault((url, cookie), Counter()).update(failed[url])
 
-    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    threads = [
+        threading.Thread(target=worker, args=(rounds[i % len(rounds)], cookies[i % len(cookies)]))
+        for i in range(connections)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return latencies, errors
+
+
+def _summary(latencies: list[float], errors: Counter, seconds: float) -> dict:
     latencies.sort()
 
     def pct(p: float) -> float:
         return latencies[min(int(len(latencies) * p), len(latencies) - 1)] if latencies else float("nan")
 
-    return {"rps": len(latencies) / seconds, "p50": pct(0.50), "p99": pct(0.99), "errors": errors[0]}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / seconds,
+        "p50": pct(0.50),
+        "p99": pct(0.99),
+        "max": latencies[-1] if latencies else float("nan"),
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+    }
 
 
 def _shared_cache() -> str | None:
@@ -226,55 +265,131 @@ def _shared_cache() -> str | None:
     return BENCH_CACHE_URL
 
 
-def _http(pages: list[tuple[str, str]], *, connections: int, seconds: float, stdout) -> list[dict]:
+class _Server:
+    """gunicorn with the portal's own settings on a loopback port, its log kept in LOG_FILE."""
+
     port = 8765
-    shared = _shared_cache()
-    stdout.write(f"Cache for the served portal: {shared or 'each worker its own (no Redis reachable)'}.")
-    env = {
-        **os.environ,
-        **({"CACHE_URL": shared} if shared else {}),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "HTTPS": "off",
-        "DEBUG": "off",
-        "BIND": f"127.0.0.1:{port}",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "hinportal/gunicorn_config.py", "hinportal.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+
+    def __enter__(self) -> "_Server":
+        shared = _shared_cache()
+        self.note = f"Cache for the served portal: {shared or 'each worker its own (no Redis reachable)'}."
+        env = {
+            **os.environ,
+            **({"CACHE_URL": shared} if shared else {}),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "HTTPS": "off",
+            "DEBUG": "off",
+            "BIND": f"127.0.0.1:{self.port}",
+        }
+        LOG_FILE.parent.mkdir(exist_ok=True)
+        self.log = LOG_FILE.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "hinportal/gunicorn_config.py", "hinportal.wsgi"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 conn.request("GET", MINIMAL, headers={"Host": "127.0.0.1"})
                 conn.getresponse().read()
                 break
             except OSError:
-                if time.monotonic() > deadline:
-                    raise CommandError("gunicorn did not start") from None
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.__exit__()
+                    raise CommandError(f"gunicorn did not start: see {LOG_FILE.relative_to(BASE_DIR)}") from None
                 time.sleep(0.2)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+    def first_hit(self, url: str) -> float:
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn.request("GET", url, headers={"Host": "127.0.0.1", "Cookie": "bench=first"})
+        conn.getresponse().read()
+        return (time.perf_counter() - started) * 1000
+
+
+def _http(pages: list[tuple[str, str]], *, connections: int, seconds: float, stdout) -> list[dict]:
+    with _Server() as server:
+        stdout.write(server.note)
         # Both workers and their threads up and connected before anything is measured.
-        _load(port, MINIMAL, connections=connections, seconds=2, cookie="")
+        _load(server.port, MINIMAL, connections=connections, seconds=2, cookie="")
         rows = []
         for name, url in pages:
-            first = time.perf_counter()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("GET", url, headers={"Host": "127.0.0.1", "Cookie": "bench=first"})
-            response = conn.getresponse()
-            response.read()
-            first_ms = (time.perf_counter() - first) * 1000
-            anonymous = _load(port, url, connections=connections, seconds=seconds, cookie="")
-            rendered = _load(port, url, connections=connections, seconds=seconds, cookie="bench=1")
+            first_ms = server.first_hit(url)
+            anonymous = _load(server.port, url, connections=connections, seconds=seconds, cookie="")
+            rendered = _load(server.port, url, connections=connections, seconds=seconds, cookie="bench=1")
             rows.append({"page": name, "url": url, "first": first_ms, "anonymous": anonymous, "rendered": rendered})
             stdout.write(f"  {name}: {anonymous['rps']:.0f} req/s cached, {rendered['rps']:.0f} rendered")
         return rows
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+def _soak_rounds() -> dict[str, list[str]]:
+    """The addresses a long run cycles through: listing pages and filters, innovations from the most
+    to the least adopted, and every current ICS page, so that it reaches pages no run has kept yet."""
+    innovations = Innovation.objects.published().order_by("-adopted_icb_count", "pk")
+    total = innovations.count()
+    step = max(total // 40, 1)
+    slugs = innovations.values_list("slug", flat=True)
+    details = [record_url("innovations:detail", slugs[n * step]) for n in range(min(total, 40))]
+    listings = [
+        "/innovations/",
+        *(f"/innovations/?page={n}" for n in (2, 3, 10, 50)),
+        "/innovations/?category=digital",
+        "/innovations/?clinical_area=respiratory&proven=on",
+        "/innovations/?sort=name&page=7",
+    ]
+    icss = [icb.get_absolute_url() for icb in IntegratedCareBoard.objects.current().order_by("ods_code")]
+    return {"Listing": listings, "Innovation detail": details, "ICS page": icss}
+
+
+def _soak(*, connections: int, seconds: float, stdout) -> dict:
+    """CONNECTIONS connections for SECONDS over listing, detail and ICS pages, one in four with a
+    cookie (so rendered each time, as for anyone signed in), the rest as the public."""
+    kinds = _soak_rounds()
+    rounds, owner = [], {}
+    for kind, urls in kinds.items():
+        for url in urls:
+            owner[url] = kind
+    # Each connection takes every kind in turn, starting at a different place in each list.
+    for i in range(connections):
+        mixed = []
+        for n in range(max(len(u) for u in kinds.values())):
+            mixed.extend(urls[(n + i) % len(urls)] for urls in kinds.values())
+        rounds.append(mixed)
+    with _Server() as server:
+        stdout.write(server.note)
+        _load(server.port, MINIMAL, connections=connections, seconds=2, cookie="")
+        minimal = _load(server.port, MINIMAL, connections=connections, seconds=5, cookie="")
+        stdout.write(f"Soak: {connections} connections for {seconds:.0f} s over {len(owner)} addresses.")
+        latencies, errors = _mixed(
+            server.port, rounds, connections=connections, seconds=seconds, cookies=[SOAK_COOKIE, "", "", ""]
+        )
+    results = {}
+    for kind in kinds:
+        for visitor, cookie in (("public", ""), ("with a cookie", SOAK_COOKIE)):
+            sent = [key for key in latencies if owner[key[0]] == kind and key[1] == cookie]
+            results[f"{kind}, {visitor}"] = _summary(
+                [ms for key in sent for ms in latencies[key]], sum((errors[key] for key in sent), Counter()), seconds
+            )
+    return {"connections": connections, "seconds": seconds, "minimal": minimal, "pages": results}
+
+
+def _errors(*figures: dict) -> str:
+    """How many requests failed, and how: "0", or "2 (503 ×1, RemoteDisconnected ×1)"."""
+    kinds: Counter = Counter()
+    for figure in figures:
+        kinds.update(figure["error_kinds"])
+    total = sum(kinds.values())
+    return f"{total} ({', '.join(f'{kind} ×{n}' for kind, n in kinds.most_common())})" if total else "0"
 
 
 class Command(BaseCommand):
@@ -289,10 +404,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--compare", nargs="+", metavar="FILE", help="Only print how each page grows across these --json files."
         )
+        parser.add_argument(
+            "--soak",
+            type=float,
+            metavar="SECONDS",
+            help="Only a long mixed run over listing, detail and ICS pages through gunicorn, for this long.",
+        )
+        parser.add_argument("--soak-connections", type=int, default=16)
 
     def handle(self, *args, runs: int, http: bool, connections: int, seconds: float, json_path: str | None, **options):
         if options["compare"]:
             self.compare([json.loads(Path(name).read_text()) for name in options["compare"]])
+            return
+        if options["soak"]:
+            self.soak(seconds=options["soak"], connections=options["soak_connections"], json_path=json_path)
             return
         total = Innovation.objects.count()
         adoptions = sum(Innovation.objects.values_list("adopted_icb_count", flat=True).iterator(chunk_size=10000))
@@ -335,12 +460,36 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"| {row['page']} | {row['first']:.0f} | "
                     f"{a['rps'] / minimal:.0%} | {a['p50']:.0f} / {a['p99']:.0f} | "
-                    f"{r['rps'] / minimal:.0%} | {r['p50']:.0f} / {r['p99']:.0f} | {a['errors'] + r['errors']} |"
+                    f"{r['rps'] / minimal:.0%} | {r['p50']:.0f} / {r['p99']:.0f} | {_errors(a, r)} |"
                 )
             figures["http"] = loaded
+            if any(row["anonymous"]["errors"] or row["rendered"]["errors"] for row in loaded):
+                self.stdout.write(f"\nThe served portal's log: {LOG_FILE.relative_to(BASE_DIR)}.")
         if json_path:
             Path(json_path).write_text(json.dumps(figures, indent=1))
         self.stdout.write(f"\nCache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}.")
+
+    def soak(self, *, seconds: float, connections: int, json_path: str | None) -> None:
+        total = Innovation.objects.count()
+        length = f"{seconds / 60:.0f}-minute" if seconds >= 120 else f"{seconds:.0f}-second"
+        self.stdout.write(f"## A {length} run at {total:,} innovations\n")
+        figures = _soak(connections=connections, seconds=seconds, stdout=self.stdout)
+        minimal = figures["minimal"]
+        self.stdout.write(
+            f"\n{connections} connections, each asking in turn for a listing page, an innovation and an ICS "
+            f"page, one connection in four with a cookie. /robots.txt alone beforehand: "
+            f"{minimal['rps']:.0f} req/s, p99 {minimal['p99']:.0f} ms.\n"
+        )
+        self.stdout.write("| Pages | Requests | p50 ms | p99 ms | Slowest ms | Errors |")
+        self.stdout.write("|---|---:|---:|---:|---:|---:|")
+        for name, row in figures["pages"].items():
+            self.stdout.write(
+                f"| {name} | {row['requests']:,} | {row['p50']:.0f} | {row['p99']:.0f} | {row['max']:.0f} | "
+                f"{_errors(row)} |"
+            )
+        self.stdout.write(f"\nThe served portal's log: {LOG_FILE.relative_to(BASE_DIR)}.")
+        if json_path:
+            Path(json_path).write_text(json.dumps({"innovations": total, "soak": figures}, indent=1))
 
     def compare(self, runs: list[dict]) -> None:
         """Each page's cost at each size as a multiple of the minimal page in the same run, and how
