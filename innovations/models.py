@@ -480,6 +480,8 @@ class Adoption(Versioned):
             models.Index(fields=["icb", "status"], name="adoption_icb_status"),
             models.Index(fields=["innovation", "status"], name="adoption_innovation_status"),
             models.Index(fields=["programme"], name="adoption_programme"),
+            # A system's latest adoptions (its ICS page), read newest first without sorting them all.
+            models.Index(fields=["icb", "-started_on"], name="adoption_icb_latest"),
         ]
 
     def __str__(self) -> str:
