@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('innovations', '0018_kept_adoption_figures'),
-        ('networks', '0005_invitations'),
+        ("innovations", "0018_kept_adoption_figures"),
+        ("networks", "0005_invitations"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='adoption',
-            index=models.Index(fields=['icb', '-started_on'], name='adoption_icb_latest'),
+            model_name="adoption",
+            index=models.Index(fields=["icb", "-started_on"], name="adoption_icb_latest"),
         ),
     ]
