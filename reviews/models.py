@@ -108,6 +108,8 @@ class Publication(Workflow):
         indexes = [
             GinIndex(fields=["search_vector"], name="publication_search_gin"),
             models.Index(fields=["status", "-published_on"], name="publication_newest"),
+            # The listing's own order (PublicationQuerySet.ORDER), so that a page is read, not sorted.
+            models.Index(fields=["status", "is_demo", "-published_on", "title"], name="publication_listing_order"),
         ]
         permissions = [("publish_publication", "Can publish, unpublish and archive publications")]
 
