@@ -32,6 +32,14 @@ def adoption_totals() -> dict[int, dict[str, int]]:
     return cached("adoption:totals", lambda: kept_figures("status"))
 
 
+def current_icbs() -> list[IntegratedCareBoard]:
+    """Today's 42 ICBs with their networks, by name: the same on every page, cached until a write."""
+    return cached(
+        "icbs:current",
+        lambda: list(IntegratedCareBoard.objects.current().select_related("network").order_by("short_name")),
+    )
+
+
 def adopted_count(totals: dict[int, dict[str, int]], icb_id: int) -> int:
     return sum(totals.get(icb_id, {}).get(status, 0) for status in ADOPTED)
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from hinportal.lib.access import can_preview, client_ip, lead_icb_id, may_record_adoption
 from hinportal.lib.charts import quarterly
-from hinportal.lib.listing import cached, list_page, query_string
+from hinportal.lib.listing import list_page, query_string
 from hinportal.lib.search.ranking import ArrayPosition
 from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.throttle import count
@@ -28,7 +28,15 @@ from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
 from . import alerts, help
-from .adoption_stats import adopted_count, adoption_totals, chart_for, chart_of, map_by_reach, map_by_status
+from .adoption_stats import (
+    adopted_count,
+    adoption_totals,
+    chart_for,
+    chart_of,
+    current_icbs,
+    map_by_reach,
+    map_by_status,
+)
 from .choices import ADOPTED, ClinicalArea, ProgrammeKind
 from .filters import InnovationFilter, Sort
 from .forms import HelpRequestForm, ProvenElsewhereFilterForm, SavedSearchForm
@@ -89,7 +97,7 @@ def innovation_list(request: HttpRequest) -> HttpResponse:
         "search": search,
         "suggestion": suggestion,
         "suggestion_query": query_string(request, q=suggestion) if suggestion else "",
-        "icb_total": len(_current_icbs()),
+        "icb_total": len(current_icbs()),
         "breadcrumbs": [HOME],
         # An ICS lead may put any result on one of their system's shortlists.
         "shortlists_for_lead": lead_icb_id(request.user) is not None,
@@ -193,14 +201,6 @@ def innovation_export_json(request: HttpRequest) -> HttpResponse:
     return StreamingHttpResponse(chunks(), content_type="application/json")
 
 
-def _current_icbs() -> list[IntegratedCareBoard]:
-    """Today's 42 ICBs with their networks, by name: the same on every page, cached until a write."""
-    return cached(
-        "icbs:current",
-        lambda: list(IntegratedCareBoard.objects.current().select_related("network").order_by("short_name")),
-    )
-
-
 def _get_innovation_for_viewer(request: HttpRequest, slug: str) -> Innovation:
     innovation = get_object_or_404(
         Innovation.objects.select_related("lead_network", "submitted_by_icb").prefetch_related(
@@ -230,7 +230,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("icb__region__name", "icb__short_name")
     )
     by_region = [(region, list(rows)) for region, rows in groupby(adoptions, key=lambda a: a.icb.region)]
-    icbs = _current_icbs()
+    icbs = current_icbs()
     related = (
         Innovation.objects.published()
         .filter(clinical_areas__overlap=innovation.clinical_areas)
@@ -291,7 +291,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     by_network = [(name, list(rows)) for name, rows in groupby(spread, key=lambda r: r["icb__network__name"])]
     reached = {row["icb__slug"] for _, rows in by_network for row in rows}
-    icbs = _current_icbs()
+    icbs = current_icbs()
     context = {
         "programme": programme,
         "publications": programme.publications.published().real_first()[:RELATED_PUBLICATIONS],
@@ -312,7 +312,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
     icb = get_object_or_404(IntegratedCareBoard.objects.select_related("region", "network"), slug=slug)
-    icbs = _current_icbs()
+    icbs = current_icbs()
     adoptions = Adoption.objects.filter(icb=icb, innovation__status=Status.PUBLISHED)
     context = {
         "icb": icb,

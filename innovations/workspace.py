@@ -31,14 +31,14 @@ from hinportal.lib.access import (
     staff_network_id,
 )
 from hinportal.lib.db import violated_constraint
-from hinportal.lib.listing import nearest_page, query_string, ranked_page
+from hinportal.lib.listing import CountedPaginator, nearest_page, query_string, ranked_page
 from hinportal.lib.navigation import safe_next
 from hinportal.lib.search.ranking import Search
 from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
-from .adoption_stats import adoption_totals, comparison, proven_elsewhere_ids
+from .adoption_stats import adoption_totals, comparison, current_icbs, proven_elsewhere_ids
 from .choices import ADOPTED, AdoptionStatus
 from .forms import (
     DecisionForm,
@@ -182,9 +182,11 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     adoptions = Adoption.objects.filter(icb=icb, innovation__status=Status.PUBLISHED)
     adoptions = adoptions.filter(status=status) if status else adoptions.filter(status__in=ADOPTED)
     adoptions = adoptions.select_related("innovation").order_by("-started_on", "innovation__name")
-    adopted_page = nearest_page(Paginator(adoptions, 50), request.GET.get("page"))
-    icbs = list(IntegratedCareBoard.objects.current())
     totals = adoption_totals().get(icb.pk, {})
+    # Counted from the figures the database keeps for each ICB (triggers, in the same transaction).
+    shown = sum(totals.get(s, 0) for s in ([status] if status else ADOPTED))
+    adopted_page = nearest_page(CountedPaginator(adoptions, 50, count=shown), request.GET.get("page"))
+    icbs = current_icbs()
     form = ProvenElsewhereFilterForm({})
     context = {
         "icb": icb,

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from conftest import make_person, result_titles
+from hinportal.lib.workflow import Status
 from innovations.choices import AdoptionStatus, EvidenceType
 from innovations.models import Innovation
 from innovations.tests.factories import adopt_in, make_evidence, make_guidance, make_innovation
@@ -94,9 +95,9 @@ def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(
         adopt_in(proven, icbs("N03", "T03", "N01"))
     client = client_as("ICS lead")
     client.get(WORKSPACE)
-    # session, user, roles, membership, the ICB, adoptions page, every ICB, totals (cached), shortlists,
-    # submissions, gap ids (cached), gap page with NICE codes
-    with django_assert_num_queries(12):
+    # session, user, roles, membership, the ICB, adoptions page (counted from the kept totals), the
+    # ICBs, totals and gap ids (cached), shortlists, submissions, gap page with NICE codes
+    with django_assert_num_queries(10):
         response = client.get(WORKSPACE)
     html = response.content.decode()
     assert "Already here" in html
@@ -104,6 +105,24 @@ def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(
     assert f"Average in {world.region.name}" in html
     assert "3 proven innovations not adopted here" in html
     assert "adopted or embedded in 3 ICSs, 0 in your region; NICE MTG58" in html
+
+
+def test_the_adoptions_are_paged_by_the_kept_counts_for_each_status(client_as, world):
+    for n in range(52):
+        adopt_in(make_innovation(name=f"Adopted {n:02d}"), icbs("T01"))
+    for n in range(3):
+        adopt_in(make_innovation(name=f"Trying {n}"), icbs("T01"), AdoptionStatus.PILOTING)
+    adopt_in(make_innovation(name="Unpublished", status=Status.DRAFT), icbs("T01"))
+    client = client_as("ICS lead")
+    first = client.get(WORKSPACE).content.decode()
+    assert ">Older adoptions</a>" in first
+    second = client.get(WORKSPACE, {"page": "2"}).content.decode()
+    # Newest first, then by name: the second page holds the last two of the 52.
+    assert len(re.findall(r">Adopted \d\d<", first)) == 50 and len(re.findall(r">Adopted \d\d<", second)) == 2
+    trying = client.get(WORKSPACE, {"status": AdoptionStatus.PILOTING}).content.decode()
+    assert all(f"Trying {n}" in trying for n in range(3)) and "Older adoptions" not in trying
+    assert "Older adoptions" not in second
+    assert "Unpublished" not in first + second
 
 
 def test_the_gap_list_holds_only_proven_innovations_not_adopted_here_ranked(client, personas):
@@ -247,7 +266,6 @@ def test_the_gap_page_runs_the_same_queries_with_more_rows(client, personas):
 
 def test_a_lead_may_change_their_icbs_submission_only_while_it_is_a_draft(personas, world):
     from hinportal.lib.access import can_change
-    from hinportal.lib.workflow import Status
 
     lead = personas["ICS lead"]
     icb = lead.membership.icb
