@@ -110,6 +110,28 @@ def test_at_equal_relevance_nice_and_proven_come_first_and_real_before_demonstra
     ]
 
 
+def test_few_matches_read_by_id_rank_as_walking_the_prior_order_does(client, db, monkeypatch):
+    """Candidates of a query with few matches are fetched by id after a probe (ranking.FEW); with
+    many, by walking the prior order. Both must choose the same candidates."""
+    from django.core.cache import cache
+
+    from hinportal.lib.search import ranking
+
+    for n in range(12):
+        innovation = make_innovation(name=f"Inhaler coach {n:02d}", is_demo=n % 3 == 0)
+        adopt_in(innovation, [make_icb() for _ in range(n % 4)])
+        make_innovation(name=f"Walking aid {n:02d}")
+    # Fewer candidates than matches, so that which records the prior order puts first decides the page.
+    monkeypatch.setattr(ranking, "CAP", 4)
+    monkeypatch.setattr(ranking, "CAP_PARTIAL", 3)
+    read_by_id = titles(client, "inhaler coach")
+    cache.clear()
+    monkeypatch.setattr(ranking, "FEW", 2)  # now every query has "many" matches and walks the order
+    walked = titles(client, "inhaler coach")
+    assert read_by_id == walked
+    assert len(read_by_id) >= 4 and all(title.startswith("Inhaler coach") for title in read_by_id[:4])
+
+
 def test_a_programme_is_found_by_any_of_its_words_and_shows_its_short_name(client, db):
     make_programme(name="Prevention of Cerebral Palsy in PreTerm Labour")
     make_innovation(name="Magnesium sulphate", summary="Given in preterm labour to protect the baby's brain.")

@@ -19,9 +19,10 @@ def test_one_query_ranks_every_kind_together_with_counts(client, everything, dja
     for n in range(12):
         make_innovation(name=f"Asthma helper {n}", summary="Help at home.")
     # The synonyms, the vocabulary, the vectors (when they changed, then all: once per process),
-    # the ranked page, the rows and highlights of the innovations and programmes on it, the count
-    # of each kind (3), the ICB total, networks, ICSs.
-    with django_assert_num_queries(15):
+    # the probe of each kind's matches (3, kept afterwards: ranking.FEW), the ranked page, the rows
+    # and highlights of the innovations and programmes on it, the count of each kind (3), the ICB
+    # total, networks, ICSs.
+    with django_assert_num_queries(18):
         response = client.get("/search/", {"q": "asthma"})
     assert response.status_code == 200
     html = response.content.decode()

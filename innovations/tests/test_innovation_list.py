@@ -55,9 +55,10 @@ def test_its_queries_stay_fixed_with_more_rows_than_a_page(client, world, django
     make_programme(innovations=[innovation])
     # Uncached: the synonyms, the query's words in the vocabulary, the vectors (when they last
     # changed, then all of them: once per process), 12 facet counts, 4 model choice lists (networks,
-    # programmes, regions, ICBs), the result count, the ranked page, its rows and their highlights
-    # (innovations; programmes), the current ICBs (for their total).
-    with django_assert_num_queries(25):
+    # programmes, regions, ICBs), the result count, the probe of the innovations' matches (kept
+    # afterwards: ranking.FEW), the ranked page, its rows and their highlights (innovations;
+    # programmes), the current ICBs (for their total).
+    with django_assert_num_queries(26):
         response = client.get(URL, {"q": "asthma", "clinical_area": "respiratory"})
     assert len(names(response)) == 20
     # The same page again, for a visitor without cookies: whole from the page cache.

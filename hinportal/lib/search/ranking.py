@@ -18,16 +18,19 @@ NEIGHBOURS) by the source's prior order (real records first, then most adopted) 
 ranking costs the same at a million rows as at ten thousand. Counts are exact all the same (`count`).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 
+from ..page_cache import versioned
 from . import semantic
 from .parse import SEARCH_CONFIG
 from .semantic import query_vector
@@ -39,6 +42,14 @@ from .terms import HEADLINE, NEAR, PREFIX, SPELLING, SYNONYM, Alternative, Terms
 # so a common word costs the same as a rare one.
 CAP, CAP_PARTIAL = 500, 200
 NEIGHBOURS = 300
+# Taking the first CAP in the prior order lets PostgreSQL walk that order's index and stop early,
+# which is right for a common word; but when it expects many matches and there are few, the walk
+# reads most of the table (1.5 s at a million innovations for a synonym-rich query matching 4). So
+# each candidate query is first probed through the search index for up to FEW matches: if that is
+# all of them they are fetched by id and sorted, and only a query with more walks the order. The
+# probe's answer is kept in the shared cache until the next public write.
+FEW = 2000
+PROBE_SECONDS = 300
 RRF_K = 60
 # Cosine similarity of a record to the query (all-MiniLM-L6-v2): found on meaning alone from
 # FAIR, counted as a strong match from STRONG.
@@ -176,9 +187,7 @@ class Search:
         if len(concepts) > 1:
             queries += [(concept.tsquery(), CAP_PARTIAL) for concept in concepts]
         near = [pk for pk, _ in self.nearest(source.model, source.among)]
-        ids = [
-            base.filter(**{source.vector: tsquery(q)}).order_by(*source.prior).values("pk")[:cap] for q, cap in queries
-        ]
+        ids = [found for q, cap in queries if (found := self._first(base, source, q, cap)) is not None]
         if near:
             ids.append(base.filter(pk__in=near).order_by().values("pk"))
         if not ids:
@@ -186,6 +195,22 @@ class Search:
         # One set of ids (a UNION), then each record scored once, found by its primary key.
         union = ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0]
         return source.model._default_manager.filter(pk__in=union).order_by().values(**self._columns(source))
+
+    @staticmethod
+    def _first(base: QuerySet, source: Source, query: str, cap: int) -> QuerySet | None:
+        """The ids of the first CAP records matching the query in the source's prior order (None when
+        none match), read by id when the probe found few (see FEW), else by walking the order."""
+        matching = base.filter(**{source.vector: tsquery(query)}).order_by()
+        sql, params = matching.values("pk").query.sql_with_params()
+        key = versioned("search:few:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest())
+        few = cache.get(key)
+        if few is None:
+            probed = list(matching.values_list("pk", flat=True)[: FEW + 1])
+            few = probed if len(probed) <= FEW else "many"
+            cache.set(key, few, PROBE_SECONDS)
+        if few == "many":
+            return matching.order_by(*source.prior).values("pk")[:cap]
+        return base.filter(pk__in=few).order_by(*source.prior).values("pk")[:cap] if few else None
 
     def rank(self, sources: list[Source], *, offset: int, limit: int) -> tuple[list[Hit], int]:
         """One page of the ranked results of every source together, and how many there are in all."""
