@@ -8,7 +8,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from hinportal.lib.charts import BarChart, quarterly
 from hinportal.lib.hexmap import HexMap
-from hinportal.lib.listing import cached
+from hinportal.lib.page_cache import cached
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 

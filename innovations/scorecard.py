@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Count
 
-from hinportal.lib.listing import cached
+from hinportal.lib.page_cache import cached
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 

@@ -3,7 +3,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.db.models.functions import ExtractYear
 
-from hinportal.lib.listing import ListingFilterSet, cached, group_counts
+from hinportal.lib.listing import ListingFilterSet, group_counts
+from hinportal.lib.page_cache import cached
 from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
 from hinportal.lib.search.ranking import Source
 from networks.models import Network

@@ -4,39 +4,25 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
-from .page_cache import versioned
+from .page_cache import cached
 from .search.highlight import highlighted_text
 from .search.ranking import Hit, Search, Source
 
-COUNT_CACHE_SECONDS = 300
 # A search that finds more than this is too broad to count exactly or to count by facet: the page
 # says "more than" and asks for another word or a filter, and no request scans a common word's
 # matches at any catalogue size.
 BROAD_SEARCH = 10_000
 # Pages reach this far into a listing (OFFSET stays cheap); past it, narrow the search or re-sort.
 PAGED_RESULTS = 10_000
-T = TypeVar("T")
-
-
-def cached(key: str, compute: Callable[[], T], seconds: int = COUNT_CACHE_SECONDS) -> T:
-    """A value from the shared cache, computed and stored when missing (for counts off the request
-    path); retired when what the public sees changes (page_cache.versioned)."""
-    key = versioned(key)
-    value: T | None = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
-    return value
 
 
 def group_counts(queryset: QuerySet, field: str) -> dict:
@@ -265,19 +251,26 @@ def list_page(
 
 def kept_choices(filterset: ListingFilterSet) -> None:
     """Give each filter drawn from a table (networks, programmes, regions, ICBs) its options as a
-    list of (slug, name) from the shared cache, retired with everything public: otherwise every
-    page would query each table and make a model instance of every row to write its options."""
+    list of (slug, name), all kept under one key of the shared cache and retired with everything
+    public: otherwise every page would query each table and make a model instance of every row."""
     form = filterset.form
-    for name, field in form.fields.items():
-        if isinstance(field, forms.ModelChoiceField) and field.to_field_name == "slug" and field.queryset is not None:
-            rows = cached(f"{filterset.cache_name}:choices:{name}", partial(_slugs_and_names, field.queryset))
-            multiple = isinstance(field, forms.ModelMultipleChoiceField)
-            # The widget's options only: validation still looks each chosen slug up in the queryset.
-            field.widget.choices = rows if multiple or field.empty_label is None else [("", field.empty_label), *rows]
+    tables = {
+        name: field
+        for name, field in form.fields.items()
+        if isinstance(field, forms.ModelChoiceField) and field.to_field_name == "slug" and field.queryset is not None
+    }
+    if not tables:
+        return
+    kept = cached(f"{filterset.cache_name}:choices", partial(_slugs_and_names, tables))
+    for name, field in tables.items():
+        rows = kept[name]
+        multiple = isinstance(field, forms.ModelMultipleChoiceField)
+        # The widget's options only: validation still looks each chosen slug up in the queryset.
+        field.widget.choices = rows if multiple or field.empty_label is None else [("", field.empty_label), *rows]
 
 
-def _slugs_and_names(queryset: QuerySet) -> list[tuple[str, str]]:
-    return [(row.slug, str(row)) for row in queryset]
+def _slugs_and_names(fields: dict[str, forms.ModelChoiceField]) -> dict[str, list[tuple[str, str]]]:
+    return {name: [(row.slug, str(row)) for row in field.queryset or []] for name, field in fields.items()}
 
 
 def label_with_counts(form: forms.Form, counts: dict[str, dict]) -> None:

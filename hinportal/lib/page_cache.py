@@ -19,6 +19,7 @@ import re
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -35,6 +36,9 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 HEADER = "X-Page-Cache"
 
 Handler = Callable[[HttpRequest], HttpResponse]
+T = TypeVar("T")
+# How long a value kept by `cached` may live even if nothing public is written.
+COUNT_CACHE_SECONDS = 300
 
 
 # Within one request the version is read from the shared cache once, not once per cached count:
@@ -78,6 +82,17 @@ def public_pages_changed() -> None:
 def versioned(key: str) -> str:
     """A cache key that lapses when the public version moves on."""
     return f"{key}:v{public_version():.6f}"
+
+
+def cached(key: str, compute: Callable[[], T], seconds: int = COUNT_CACHE_SECONDS) -> T:
+    """A value from the shared cache, computed and stored when missing (counts, choice lists, search
+    probes: work kept off the request path); retired when what the public sees changes."""
+    key = versioned(key)
+    value: T | None = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def _on_write(sender: type, **kwargs: object) -> None:

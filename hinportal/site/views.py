@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from hinportal.lib.listing import cached, query_string, ranked_page
+from hinportal.lib.listing import query_string, ranked_page
+from hinportal.lib.page_cache import cached
 from hinportal.lib.search.ranking import Search, Source
 from innovations.models import Innovation, Programme
 from innovations.search import innovation_source, programme_source

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from conftest import CHROMIUM_ARGS
 from hinportal.tests.test_database_outage import serve
@@ -15,12 +16,11 @@ from innovations.tests.factories import adopt_in, make_evidence, make_guidance, 
 from networks.tests.factories import make_icb
 
 BUDGET = 100_000
-STATIC_ROOT = Path(__file__).resolve().parents[2] / ".local" / "static"
 
 
 @pytest.fixture
 def served(transactional_db, tmp_path, chromium_path):
-    if not (STATIC_ROOT / "staticfiles.json").exists():
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         pytest.fail("The static files are not collected: run `make setup` (collectstatic) first")
     env = {
         **os.environ,

@@ -24,13 +24,12 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 
-from ..page_cache import versioned
+from ..page_cache import cached
 from . import semantic
 from .parse import SEARCH_CONFIG
 from .semantic import query_vector
@@ -49,7 +48,6 @@ NEIGHBOURS = 300
 # all of them they are fetched by id and sorted, and only a query with more walks the order. The
 # probe's answer is kept in the shared cache until the next public write.
 FEW = 2000
-PROBE_SECONDS = 300
 RRF_K = 60
 # Cosine similarity of a record to the query (all-MiniLM-L6-v2): found on meaning alone from
 # FAIR, counted as a strong match from STRONG.
@@ -202,12 +200,12 @@ class Search:
         none match), read by id when the probe found few (see FEW), else by walking the order."""
         matching = base.filter(**{source.vector: tsquery(query)}).order_by()
         sql, params = matching.values("pk").query.sql_with_params()
-        key = versioned("search:few:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest())
-        few = cache.get(key)
-        if few is None:
-            probed = list(matching.values_list("pk", flat=True)[: FEW + 1])
-            few = probed if len(probed) <= FEW else "many"
-            cache.set(key, few, PROBE_SECONDS)
+
+        def probe() -> list[int] | str:
+            found = list(matching.values_list("pk", flat=True)[: FEW + 1])
+            return found if len(found) <= FEW else "many"
+
+        few = cached("search:few:" + hashlib.sha256(f"{sql}|{params}".encode()).hexdigest(), probe)
         if few == "many":
             return matching.order_by(*source.prior).values("pk")[:cap]
         return base.filter(pk__in=few).order_by(*source.prior).values("pk")[:cap] if few else None
