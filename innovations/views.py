@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Concat
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from hinportal.lib.access import can_preview, client_ip, lead_icb_id, may_record_adoption
 from hinportal.lib.charts import quarterly
+from hinportal.lib.deferred import Deferred
 from hinportal.lib.listing import list_page, query_string
 from hinportal.lib.search.ranking import ArrayPosition
 from hinportal.lib.text import spreadsheet_row
@@ -202,14 +203,17 @@ def innovation_export_json(request: HttpRequest) -> HttpResponse:
 
 
 def _get_innovation_for_viewer(request: HttpRequest, slug: str) -> Innovation:
-    innovation = get_object_or_404(
-        Innovation.objects.select_related("lead_network", "submitted_by_icb").prefetch_related(
-            "nice_guidance", "evidence", Prefetch("programmes", queryset=Programme.objects.published())
-        ),
-        slug=slug,
-    )
+    innovation = get_object_or_404(Innovation.objects.select_related("lead_network", "submitted_by_icb"), slug=slug)
     if not can_preview(request.user, innovation):
         raise Http404("No such innovation")
+    return innovation
+
+
+def _with_details(innovation: Innovation) -> Innovation:
+    """The innovation with the lists its page shows fetched (the page's public fragments ask)."""
+    prefetch_related_objects(
+        [innovation], "nice_guidance", "evidence", Prefetch("programmes", queryset=Programme.objects.published())
+    )
     return innovation
 
 
@@ -223,38 +227,44 @@ def _get_programme_for_viewer(request: HttpRequest, slug: str) -> Programme:
 
 @require_safe
 def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An innovation's page. What it says of the innovation is the same for every viewer: the template
+    keeps it as public fragments, and all they show is worked out only when they are not kept. The
+    lead's own system's status and the network that would help them are worked out each time."""
     innovation = _get_innovation_for_viewer(request, slug)
-    adoptions = (
-        Adoption.objects.filter(innovation=innovation)
-        .select_related("icb__region", "programme")
-        .order_by("icb__region__name", "icb__short_name")
+    by_region = Deferred(
+        lambda: [
+            (region, list(rows))
+            for region, rows in groupby(
+                Adoption.objects.filter(innovation=innovation)
+                .select_related("icb__region", "programme")
+                .order_by("icb__region__name", "icb__short_name"),
+                key=lambda a: a.icb.region,
+            )
+        ]
     )
-    by_region = [(region, list(rows)) for region, rows in groupby(adoptions, key=lambda a: a.icb.region)]
-    icbs = current_icbs()
-    related = (
-        Innovation.objects.published()
-        .filter(clinical_areas__overlap=innovation.clinical_areas)
-        .exclude(pk=innovation.pk)
-        .order_by("-adopted_icb_count", "name")[:5]
-    )
-    facts = list(innovation.facts.all())
+    adoptions = Deferred(lambda: [a for _, rows in by_region() for a in rows])
+    facts = Deferred(lambda: list(innovation.facts.all()))
     context = {
         "innovation": innovation,
+        "details": Deferred(lambda: _with_details(innovation)),
         "facts": facts,
-        "innovators": [fact for fact in facts if fact.kind == InnovationFact.Kind.INNOVATOR],
+        "innovators": Deferred(lambda: [fact for fact in facts() if fact.kind == InnovationFact.Kind.INNOVATOR]),
         "publications": innovation.publications.published().real_first()[:RELATED_PUBLICATIONS],
         "adoptions_by_region": by_region,
-        "has_demo_adoptions": any(a.is_demo for _, rows in by_region for a in rows),
-        "related": related,
-        "icb_total": len(icbs),
-        "adoption_map": map_by_status(icbs, {a.icb_id: a.status for _, rows in by_region for a in rows}),
-        "adoption_chart": chart_of([a for _, rows in by_region for a in rows]),
+        "has_demo_adoptions": Deferred(lambda: any(a.is_demo for a in adoptions())),
+        "related": Innovation.objects.published()
+        .filter(clinical_areas__overlap=innovation.clinical_areas)
+        .exclude(pk=innovation.pk)
+        .order_by("-adopted_icb_count", "name")[:5],
+        "icb_total": Deferred(lambda: len(current_icbs())),
+        "adoption_map": Deferred(lambda: map_by_status(current_icbs(), {a.icb_id: a.status for a in adoptions()})),
+        "adoption_chart": Deferred(lambda: chart_of(adoptions())),
         "breadcrumbs": [HOME, ("Innovations", reverse("innovations:list"))],
     }
     icb_id = lead_icb_id(request.user)
-    if icb_id and may_record_adoption(request.user, icb_id) and (lead_icb := next(i for i in icbs if i.pk == icb_id)):
-        context["lead_icb"] = lead_icb
-        context["lead_adoption"] = next((a for _, rows in by_region for a in rows if a.icb_id == lead_icb.pk), None)
+    if icb_id and may_record_adoption(request.user, icb_id):
+        context["lead_icb"] = next((icb for icb in current_icbs() if icb.pk == icb_id), None)
+        context["lead_adoption"] = Adoption.objects.filter(innovation=innovation, icb_id=icb_id).first()
     return render(request, "innovations/innovation_detail.html", context)
 
 
@@ -311,23 +321,29 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """An ICS's page. All but the lead's links is the same for every viewer, so the template keeps it
+    as one public fragment and everything it shows is worked out only when that is not kept."""
     icb = get_object_or_404(IntegratedCareBoard.objects.select_related("region", "network"), slug=slug)
-    icbs = current_icbs()
+    icbs = Deferred(current_icbs)
     adoptions = Adoption.objects.filter(icb=icb, innovation__status=Status.PUBLISHED)
+    gap_page = Deferred(lambda: proven_elsewhere_page(request, icb, ProvenElsewhereFilterForm({})))
     context = {
         "icb": icb,
-        "neighbours": [other for other in icbs if other.region_id == icb.region_id and other.pk != icb.pk],
-        "adopted_total": adopted_count(adoption_totals(), icb.pk),
+        "neighbours": Deferred(
+            lambda: [other for other in icbs() if other.region_id == icb.region_id and other.pk != icb.pk]
+        ),
+        "adopted_total": Deferred(lambda: adopted_count(adoption_totals(), icb.pk)),
         "recently_adopted": adoptions.filter(status__in=ADOPTED)
         .select_related("innovation")
         .order_by("-started_on", "innovation__name")[:RECENT_ADOPTIONS],
-        "reach_map": map_by_reach(icbs, icb),
+        "reach_map": Deferred(lambda: map_by_reach(icbs(), icb)),
         # Its adoptions by the quarter they started, from the kept figures (scorecard.by_quarter).
-        "adoption_chart": quarterly(Counter(by_quarter().get(icb.pk, {}))),
+        "adoption_chart": Deferred(lambda: quarterly(Counter(by_quarter().get(icb.pk, {})))),
         "is_lead": lead_icb_id(request.user) == icb.pk,
-        **proven_elsewhere_page(request, icb, ProvenElsewhereFilterForm({})),
+        "gaps": Deferred(lambda: gap_page()["gaps"]),
+        "gap_total": Deferred(lambda: gap_page()["gap_total"]),
         "publications": icb.publications.published().real_first()[:RELATED_PUBLICATIONS],
-        "scorecard": scorecard(icb, icbs),
+        "scorecard": Deferred(lambda: scorecard(icb, icbs())),
         "breadcrumbs": [HOME, ("Integrated care systems", reverse("networks:icb_list"))],
     }
     return render(request, "innovations/icb_detail.html", context)
