@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from hinportal.lib.page_cache import public_pages_changed
+
 from .parse import Term, term
 
 VERSION_KEY = "search:synonyms:version"
@@ -88,5 +90,7 @@ def current() -> Table:
 
 
 def changed() -> None:
-    """Tell every process that the synonyms changed."""
+    """Tell every process that the synonyms changed, and retire every kept page and fragment: what a
+    search finds changes with them."""
     cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    public_pages_changed()
