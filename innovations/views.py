@@ -80,25 +80,31 @@ def _filtered(request: HttpRequest) -> InnovationFilter:
 
 @require_safe
 def innovation_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue's listing and search. Its results and filters are the same for everyone who asks
+    the same address, so the template keeps them as public fragments; the page of results is worked
+    out only when they are not kept."""
     filterset = _filtered(request)
     valid = filterset.is_valid()  # invalid parts are left out of cleaned_data and so of the results
-    listing = list_page(
-        request,
-        filterset,
-        order=Sort.ORDER[filterset.sort_order],
-        per_page=PAGE_SIZE,
-        rows=lambda page: page.select_related("lead_network"),
-        ranked=filterset.sort_order == Sort.RELEVANCE,
+    listing = Deferred(
+        lambda: list_page(
+            request,
+            filterset,
+            order=Sort.ORDER[filterset.sort_order],
+            per_page=PAGE_SIZE,
+            rows=lambda page: page.select_related("lead_network"),
+            ranked=filterset.sort_order == Sort.RELEVANCE,
+        )
     )
     search = filterset.search
-    suggestion = search.suggestion if search else None
+    suggestion = Deferred(lambda: search.suggestion if search else None)
     context = {
-        **listing,
-        "sentence": describe_search(filterset, listing["count"]),
-        "search": search,
+        "filter": filterset,
+        "listing": listing,
+        "query_string": query_string(request),
+        "sentence": Deferred(lambda: describe_search(filterset, listing()["count"])),
         "suggestion": suggestion,
-        "suggestion_query": query_string(request, q=suggestion) if suggestion else "",
-        "icb_total": len(current_icbs()),
+        "suggestion_query": Deferred(lambda: query_string(request, q=suggestion()) if suggestion() else ""),
+        "icb_total": Deferred(lambda: len(current_icbs())),
         "breadcrumbs": [HOME],
         # An ICS lead may put any result on one of their system's shortlists.
         "shortlists_for_lead": lead_icb_id(request.user) is not None,

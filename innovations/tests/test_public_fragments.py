@@ -3,6 +3,7 @@ shared cache (templatetags/fragments.py) and shared by every viewer, while what 
 (a lead's system status, their links, their return address) is worked out for each of them."""
 
 import re
+from datetime import date
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
@@ -133,3 +134,30 @@ def test_a_kept_part_is_kept_under_its_keys_and_stays_escaped(db):
     # Same key: the kept HTML, whatever the context now holds.
     assert template.render(Context({"key": 1, "text": "two"})) == "&lt;b&gt;one&lt;/b&gt;"
     assert template.render(Context({"key": 2, "text": "two"})) == "two"
+
+
+def test_the_listing_keeps_a_leads_shortlist_links_and_the_sign_in_hint_to_whom_they_belong(world, proven, leads):
+    url = "/innovations/?q=falls"
+    lead_view = html_of(signed_in(leads["here"]).get(url))
+    editor_view = html_of(signed_in(leads["editor"]).get(url))
+    visitor = Client()
+    visitor.cookies["seen"] = "1"
+    visitor_view = html_of(visitor.get(url))
+
+    assert "Add to a shortlist" in lead_view and f"next={url}" in lead_view.replace("%2F", "/").replace(
+        "%3F", "?"
+    ).replace("%3D", "=")
+    for view in (editor_view, visitor_view):
+        assert "Falls prevention app" in view
+        assert "Add to a shortlist" not in view
+    assert "(you will be asked to sign in)" in visitor_view
+    assert "(you will be asked to sign in)" not in editor_view and "(you will be asked to sign in)" not in lead_view
+    assert html_of(signed_in(leads["there"]).get(url)) == lead_view.replace("lead-here", "lead-there")
+
+
+def test_a_lead_of_a_system_no_longer_current_can_read_an_innovation(world, proven):
+    retired = make_icb(short_name="Oldshire", valid_to=date(2024, 3, 31))
+    lead = make_person("lead-retired", "ICS lead", icb=retired)
+    html = html_of(signed_in(lead).get(proven.get_absolute_url()))
+    assert "<h1>Falls prevention app</h1>" in html
+    assert 'id="in-your-system"' not in html  # its status is not asked of a system that has gone
