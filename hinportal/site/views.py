@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from hinportal.lib.deferred import Deferred
 from hinportal.lib.listing import query_string, ranked_page
 from hinportal.lib.page_cache import cached
 from hinportal.lib.search.ranking import Search, Source
@@ -56,30 +57,38 @@ def search(request: HttpRequest) -> HttpResponse:
     innovations = innovation_source(Innovation.objects.published())
     programmes = programme_source(Programme.objects.published())
     publications = publication_source(Publication.objects.published())
-    page = ranked_page(
-        request,
-        found,
-        [innovations, programmes, publications],
-        per_page=PER_PAGE,
-        rows={Innovation: lambda rows: rows.select_related("lead_network")},
+    # The results are the same for everyone who asks this address: the template keeps them as a
+    # public fragment, and they are worked out only when it is not kept.
+    page = Deferred(
+        lambda: ranked_page(
+            request,
+            found,
+            [innovations, programmes, publications],
+            per_page=PER_PAGE,
+            rows={Innovation: lambda rows: rows.select_related("lead_network")},
+        )
     )
-    suggestion = found.suggestion
+    suggestion = Deferred(lambda: found.suggestion)
     context.update(
         {
             "query": query,
             "search": found,
             "page": page,
-            "results": page.object_list,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "results": Deferred(lambda: page().object_list),
+            "page_range": Deferred(
+                lambda: page().paginator.get_elided_page_range(page().number, on_each_side=2, on_ends=1)
+            ),
             "query_string": query_string(request),
             "suggestion": suggestion,
-            "suggestion_query": query_string(request, q=suggestion) if suggestion else "",
-            "innovation_count": _counted(found, innovations),
-            "programme_count": _counted(found, programmes),
-            "publication_count": _counted(found, publications),
-            "icb_total": IntegratedCareBoard.objects.current().count(),
-            "networks": list(Network.objects.search(query)),
-            "icbs": list(IntegratedCareBoard.objects.current().search(query).select_related("network", "region")),
+            "suggestion_query": Deferred(lambda: query_string(request, q=suggestion()) if suggestion() else ""),
+            "innovation_count": Deferred(lambda: _counted(found, innovations)),
+            "programme_count": Deferred(lambda: _counted(found, programmes)),
+            "publication_count": Deferred(lambda: _counted(found, publications)),
+            "icb_total": Deferred(lambda: IntegratedCareBoard.objects.current().count()),
+            "networks": Deferred(lambda: list(Network.objects.search(query))),
+            "icbs": Deferred(
+                lambda: list(IntegratedCareBoard.objects.current().search(query).select_related("network", "region"))
+            ),
         }
     )
     return render(request, "search.html", context)

@@ -39,6 +39,20 @@ def test_one_query_ranks_every_kind_together_with_counts(client, everything, dja
     assert "Peak flow coach" in page2
 
 
+def test_a_visitor_with_a_cookie_gets_the_kept_results_until_something_public_changes(
+    client, everything, django_assert_num_queries
+):
+    client.cookies["seen"] = "1"  # rendered each time, as for anyone signed in
+    first = client.get("/search/", {"q": "asthma"}).content.decode()
+    assert "3 results for ‘asthma’" in first
+    # The results, counts, networks and ICSs are a kept fragment (templatetags/fragments.py).
+    with django_assert_num_queries(0):
+        assert client.get("/search/", {"q": "asthma"}).content.decode().count("Peak flow coach") == 1
+    make_innovation(name="Asthma action plan")
+    again = client.get("/search/", {"q": "asthma"}).content.decode()
+    assert "4 results for ‘asthma’" in again and "Asthma action plan" in again
+
+
 def test_it_finds_publications_networks_and_icss(client, everything):
     html = client.get("/search/", {"q": "Hewitt"}).content.decode()
     assert "The Hewitt Review: an independent review" in html
