@@ -1,6 +1,9 @@
 """Whole public pages from the shared cache for visitors without cookies, retired at once by any
 write that changes what the public sees (issue 15 item 4, issue 17 item 2)."""
 
+import time
+
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 
@@ -95,3 +98,18 @@ def test_a_rendered_page_reads_the_public_version_once(client, world, monkeypatc
     client.cookies["seen"] = "1"  # rendered, not from the page cache: a dozen cached counts
     client.get(URL)
     assert reads.count(page_cache.VERSION_KEY) == 1
+
+
+def test_pages_kept_together_lapse_apart(client, world, settings):
+    """Kept pages lapse at random in the last quarter of their time, so pages kept in the same
+    second (a crawler's pass) are not all rendered cold again in the same second."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    innovations = [make_innovation(name=f"Spread {n}") for n in range(30)]
+    started = time.time()
+    for innovation in innovations:
+        assert client.get(innovation.get_absolute_url())["X-Page-Cache"] == "miss"
+    # locmem keeps each key's expiry time; Django's cache API has no way to read it.
+    expiries = [at - started for key, at in caches["default"]._expire_info.items() if "public-page:" in key]
+    assert len(expiries) == 30
+    assert all(225 - 1 <= lasts <= 300 + 1 for lasts in expiries), expiries
+    assert max(expiries) - min(expiries) > 20  # thirty draws from 75 seconds: apart, not together
