@@ -7,7 +7,8 @@ import pytest
 from django.core.cache import cache
 
 from conftest import elements, text_of
-from innovations.models import Adoption
+from hinportal.lib.workflow import Status
+from innovations.models import Adoption, Innovation
 from innovations.scorecard import scorecard
 from innovations.tests.factories import make_adoption, make_innovation
 from networks.models import IntegratedCareBoard
@@ -37,6 +38,19 @@ def test_peers_are_the_systems_most_alike_in_what_they_adopted(adopted):
         ("Downland", 0.5),  # 2 shared of 4 together
         ("Fellside", 0.25),  # 1 shared of 4
     ]  # Meadow has adopted nothing in common: not a peer
+
+
+def test_peers_share_only_adopted_or_embedded_published_innovations(adopted):
+    world = adopted
+    meadow = IntegratedCareBoard.objects.get(short_name="Meadow")
+    breathing = Innovation.objects.get(name="Breathing 0")
+    make_adoption(innovation=breathing, icb=meadow, status="piloting")  # not adopted: shares nothing
+    draft = make_innovation(name="Draft service", status=Status.DRAFT)
+    for icb in (world.icb, meadow):
+        make_adoption(innovation=draft, icb=icb, status="adopted")  # not published: shares nothing
+    icbs = list(IntegratedCareBoard.objects.current())
+    card = scorecard(world.icb, icbs, today=date(2026, 11, 24))
+    assert [other.short_name for other, _ in card["peers"]] == ["Downland", "Fellside"]
 
 
 def test_rows_by_clinical_area(adopted):
