@@ -295,6 +295,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A programme's page: all of it after the staff's preview notice is the same for every viewer,
+    kept as a public fragment; what it shows is worked out only when that is not kept."""
     programme = _get_programme_for_viewer(request, slug)
     innovations = programme.innovations.published().order_by("-adopted_icb_count", "name")
     spread = (
@@ -305,20 +307,27 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(innovations=Count("innovation", distinct=True))
         .order_by("icb__network__name", "icb__short_name")
     )
-    by_network = [(name, list(rows)) for name, rows in groupby(spread, key=lambda r: r["icb__network__name"])]
-    reached = {row["icb__slug"] for _, rows in by_network for row in rows}
-    icbs = current_icbs()
+    by_network = Deferred(
+        lambda: [(name, list(rows)) for name, rows in groupby(spread, key=lambda r: r["icb__network__name"])]
+    )
+    reached = Deferred(lambda: {row["icb__slug"] for _, rows in by_network() for row in rows})
     context = {
         "programme": programme,
         "publications": programme.publications.published().real_first()[:RELATED_PUBLICATIONS],
         "clinical_area": ClinicalArea(programme.clinical_area).label,
         "innovations": innovations,
         "spread_by_network": by_network,
-        "icbs_reached": sum(len(rows) for _, rows in by_network),
-        "icb_total": len(icbs),
-        "adoption_map": icb_map(icbs, lambda icb: "adopted" if icb.slug in reached else "none", PROGRAMME_LEGEND),
-        "adoption_chart": chart_for(
-            Adoption.objects.filter(innovation__programmes=programme, innovation__status=Status.PUBLISHED)
+        "icbs_reached": Deferred(lambda: sum(len(rows) for _, rows in by_network())),
+        "icb_total": Deferred(lambda: len(current_icbs())),
+        "adoption_map": Deferred(
+            lambda: icb_map(
+                current_icbs(), lambda icb: "adopted" if icb.slug in reached() else "none", PROGRAMME_LEGEND
+            )
+        ),
+        "adoption_chart": Deferred(
+            lambda: chart_for(
+                Adoption.objects.filter(innovation__programmes=programme, innovation__status=Status.PUBLISHED)
+            )
         ),
         "breadcrumbs": [HOME, ("Programmes", reverse("innovations:programme_list"))],
     }

@@ -11,7 +11,7 @@ from django.test import Client
 
 from conftest import make_person, sign_in_fully
 from innovations.choices import AdoptionStatus
-from innovations.tests.factories import adopt_in, make_adoption, make_guidance, make_innovation
+from innovations.tests.factories import adopt_in, make_adoption, make_guidance, make_innovation, make_programme
 from networks.tests.factories import make_icb
 
 
@@ -161,3 +161,17 @@ def test_a_lead_of_a_system_no_longer_current_can_read_an_innovation(world, prov
     html = html_of(signed_in(lead).get(proven.get_absolute_url()))
     assert "<h1>Falls prevention app</h1>" in html
     assert 'id="in-your-system"' not in html  # its status is not asked of a system that has gone
+
+
+def test_a_programme_page_is_kept_for_signed_in_people_until_something_public_changes(
+    world, proven, leads, django_assert_num_queries
+):
+    programme = make_programme(name="Falls programme", innovations=[proven])
+    client = signed_in(leads["editor"])
+    first = html_of(client.get(programme.get_absolute_url()))
+    assert "Spread: adopted in 2 of 3 integrated care systems" in first
+    # the session, the person and their second factor's device, the programme and its networks
+    with django_assert_num_queries(5):
+        assert html_of(client.get(programme.get_absolute_url())) == first
+    make_adoption(innovation=proven, status=AdoptionStatus.ADOPTED)  # a fourth system
+    assert "Spread: adopted in 3 of 4 integrated care systems" in html_of(client.get(programme.get_absolute_url()))
