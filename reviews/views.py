@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from hinportal.lib.access import can_preview
+from hinportal.lib.deferred import Deferred
 from hinportal.lib.listing import list_page
 from innovations.models import Innovation, Programme
 
@@ -19,8 +20,12 @@ HOME = ("Home", "/")
 def publication_list(request: HttpRequest) -> HttpResponse:
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.published())
     valid = filterset.is_valid()
-    listing = list_page(request, filterset, order=list(PublicationQuerySet.ORDER), per_page=PAGE_SIZE, ranked=True)
-    context = {**listing, "search": filterset.search, "breadcrumbs": [HOME]}
+    # The results and filters are the same for everyone who asks this address: the template keeps
+    # them as public fragments, and the page of results is worked out only when they are not kept.
+    listing = Deferred(
+        lambda: list_page(request, filterset, order=list(PublicationQuerySet.ORDER), per_page=PAGE_SIZE, ranked=True)
+    )
+    context = {"filter": filterset, "listing": listing, "search": filterset.search, "breadcrumbs": [HOME]}
     return render(request, "reviews/publication_list.html", context, status=200 if valid else 400)
 
 

@@ -47,6 +47,22 @@ def test_it_pages_with_a_fixed_number_of_queries(client, world, django_assert_nu
     assert titles(client.get(URL, {"page": "99"})) == [f"Report {n}" for n in range(20, 25)]
 
 
+def test_a_visitor_with_a_cookie_gets_the_kept_results_until_something_public_changes(
+    client, world, django_assert_num_queries
+):
+    for n in range(25):
+        make_publication(title=f"Report {n:02d}", days_ago=n)
+    client.cookies["seen"] = "1"  # rendered each time, as for anyone signed in
+    first = client.get(URL, {"page": "2"})
+    assert titles(first) == [f"Report {n}" for n in range(20, 25)]
+    with django_assert_num_queries(0):  # results, filters and title are kept fragments
+        again = client.get(URL, {"page": "2"})
+    assert titles(again) == titles(first)
+    assert "<title>Publications (page 2)" in again.content.decode()
+    make_publication(title="Report new", days_ago=0)
+    assert titles(client.get(URL, {"page": "2"})) == [f"Report {n}" for n in range(19, 25)]
+
+
 def test_bad_input_gets_a_clear_message_and_a_400(client, db):
     make_publication(title="Kept")
     for params, message in [
