@@ -24,8 +24,3 @@ class Deferred(Generic[T]):
         if self._value is _UNSET:
             self._value = self._compute()
         return self._value  # type: ignore[return-value]
-
-    @property
-    def computed(self) -> bool:
-        """Whether anything has asked for the value yet."""
-        return self._value is not _UNSET

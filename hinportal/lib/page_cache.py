@@ -44,8 +44,8 @@ T = TypeVar("T")
 COUNT_CACHE_SECONDS = 300
 # Each kept page, part and count lives between this share of its time and all of it, drawn at
 # random: pages kept together (a crawler's pass, a restart's first minutes) then lapse apart, not
-# all in one second with every request behind them rendering cold at once (seen in `make soak`:
-# the 42 ICS pages lapsing together held signed-in requests up to 4.5 s).
+# all in one second with every request behind them rendering cold at once (the likely cause of the
+# signed-in ICS pages' 2.4 s p99 in a `make soak` run, where all 42 were kept in its first seconds).
 SPREAD = 0.75
 
 
