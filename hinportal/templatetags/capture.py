@@ -4,6 +4,7 @@ and in its Open Graph tags). Blocks inside still take part in template inheritan
 from django import template
 from django.template.base import Node, NodeList, Parser, Token
 from django.template.context import Context
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -16,7 +17,9 @@ class CaptureNode(Node):
         self.name = name
 
     def render(self, context: Context) -> str:
-        context[self.name] = self.nodelist.render(context).strip()
+        # What the nodes rendered is already escaped; strip() returns a plain str, so say so again,
+        # or "{{ name }}" would escape it a second time ("Martha&amp;#x27;s Rule" in a title).
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())  # noqa: S308
         return ""
 
 

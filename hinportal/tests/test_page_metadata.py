@@ -60,3 +60,11 @@ def test_a_forged_host_header_does_not_reach_the_canonical_link(client, db, sett
     html = client.get("/", HTTP_HOST="evil.example").content.decode()
     assert "evil.example" not in html
     assert '<link rel="canonical" href="https://portal.example.org/">' in html
+
+
+def test_a_title_with_an_apostrophe_or_markup_is_escaped_once(client, db):
+    programme = make_programme(name="Martha's Rule <b>support</b>")
+    html = client.get(programme.get_absolute_url()).content.decode()
+    assert "<title>Martha&#x27;s Rule &lt;b&gt;support&lt;/b&gt; – HIN Portal</title>" in html
+    assert '<meta property="og:title" content="Martha&#x27;s Rule &lt;b&gt;support&lt;/b&gt;">' in html
+    assert "&amp;#x27;" not in html and "&amp;lt;" not in html
