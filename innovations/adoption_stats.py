@@ -1,9 +1,9 @@
-"""Adoption figures across ICBs, for maps, comparisons and gap lists: computed in the database,
+"""Adoption figures across ICBs, for maps and comparisons: computed in the database,
 cached for a few minutes because each one groups every adoption."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from hinportal.lib.charts import BarChart, quarterly
@@ -12,8 +12,8 @@ from hinportal.lib.page_cache import cached
 from networks.hexmap import icb_map
 from networks.models import IntegratedCareBoard
 
-from .choices import ADOPTED, AdoptionStatus, LocalStatus
-from .models import Adoption, AdoptionFigure, Innovation
+from .choices import ADOPTED, AdoptionStatus
+from .models import Adoption, AdoptionFigure
 
 STATUS_LEGEND = [("none", "Not recorded")] + [(s.value, s.label) for s in AdoptionStatus]
 BAND_KEYS = ["few", "some", "many", "most"]
@@ -130,27 +130,3 @@ def chart_of(adoptions: list[Adoption]) -> BarChart | None:
     """ICBs starting to adopt per quarter, from adoptions already fetched (one innovation's)."""
     started = Counter((a.started_on.year, (a.started_on.month - 1) // 3 + 1) for a in adoptions if a.status in ADOPTED)
     return quarterly(started)
-
-
-def proven_elsewhere_ids(icb: IntegratedCareBoard, filters: dict, key: str) -> list[int]:
-    """The ranked ids of proven innovations this ICB has not adopted, with the filters applied."""
-
-    def compute() -> list[int]:
-        queryset = Innovation.objects.proven_elsewhere(icb)
-        if filters.get("clinical_area"):
-            queryset = queryset.filter(clinical_areas__overlap=filters["clinical_area"])
-        if filters.get("category"):
-            queryset = queryset.filter(category__in=filters["category"])
-        if filters.get("core20"):
-            queryset = queryset.filter(core20plus5__overlap=filters["core20"])
-        here = filters.get("here")
-        if here == LocalStatus.NOT_STARTED:
-            queryset = queryset.exclude(Exists(Adoption.objects.filter(innovation=OuterRef("pk"), icb=icb)))
-        elif here in LocalStatus.STATUSES:
-            recorded = Adoption.objects.filter(
-                innovation=OuterRef("pk"), icb=icb, status__in=LocalStatus.STATUSES[here]
-            )
-            queryset = queryset.filter(Exists(recorded))
-        return list(queryset.values_list("pk", flat=True))
-
-    return cached(f"gaps:{icb.pk}:{key}", compute)  # retired by any public write, adoptions included

@@ -734,3 +734,32 @@ class AdoptionFigure(models.Model):
 
     def __str__(self) -> str:
         return f"ICB {self.icb_id} {self.kind}={self.key}: {self.n}"
+
+
+class GapList(models.Model):
+    """Each ICB's gap list, the proven innovations adopted elsewhere that it has not (in the order
+    InnovationQuerySet.proven_elsewhere ranks them), and its peers (the systems most like it in what
+    they have adopted, as [icb id, likeness]), kept so that no page works them out from the whole
+    catalogue. The task worker works them out again after every write they depend on
+    (GapListChange; innovations/gap_lists.py). Until it has, pages show the last list."""
+
+    icb = models.OneToOneField(IntegratedCareBoard, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    innovation_ids = ArrayField(models.BigIntegerField(), default=list)
+    peers = models.JSONField(default=list)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Gap list of ICB {self.icb_id}: {len(self.innovation_ids)}"
+
+
+class GapListChange(models.Model):
+    """A transaction that wrote innovations, adoptions, NICE guidance or evidence since the gap lists
+    were last worked out: one row each, added by a trigger (innovations/triggers.py) on every write
+    path, and taken away by the refresh that works the lists out again. Writers add rows, never
+    update a shared one, so they do not wait for each other."""
+
+    transaction_id = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Transaction {self.transaction_id} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -6,23 +6,19 @@ beside it.
 
 The national figures (by status, clinical area and quarter) are those the database keeps per ICB
 (models.AdoptionFigure, kept by triggers on every adoption and innovation write), read in one small
-query each and cached until the next public write; the peers' overlap reads the ICBs kept on each
-innovation, for one system at a time."""
+query each and cached until the next public write; each system's peers are kept with its gap list
+(models.GapList, innovations/gap_lists.py)."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connections, router
-
 from hinportal.lib.page_cache import cached
-from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
-from .adoption_stats import adopted_count, adoption_totals, kept_figures
+from .adoption_stats import kept_figures
 from .choices import ClinicalArea
-from .models import Innovation
+from .gap_lists import summary
 
-PEERS = 5
 QUARTERS = 8
 
 
@@ -43,39 +39,11 @@ def by_quarter() -> dict[int, dict[tuple[int, int], int]]:
     return cached("scorecard:quarters", compute)
 
 
-def _shared_with(icb: IntegratedCareBoard) -> dict[int, int]:
-    """For each other ICB, how many published innovations it has adopted (or embedded) that this one
-    has too: from the ICBs kept on each innovation (Innovation.adopted_icbs, GIN-indexed), not
-    from adoptions (at 100,000 innovations 38 ms against 108 ms, the same counts)."""
-    table = Innovation._meta.db_table
-    sql = (
-        f"SELECT other, count(*) FROM {table}, unnest({table}.adopted_icbs) AS other"  # noqa: S608 (our own table)
-        f" WHERE {table}.status = %s AND {table}.adopted_icbs @> ARRAY[%s]::bigint[] AND other <> %s GROUP BY other"
-    )
-    with connections[router.db_for_read(Innovation)].cursor() as cursor:
-        cursor.execute(sql, [Status.PUBLISHED, icb.pk, icb.pk])
-        return dict(cursor.fetchall())
-
-
 def peers(icb: IntegratedCareBoard, icbs: list[IntegratedCareBoard]) -> list[tuple[IntegratedCareBoard, float]]:
-    """The systems most like this one in what they have adopted, with how alike (0 to 1)."""
-
-    def compute() -> list[tuple[int, float]]:
-        shared = _shared_with(icb)
-        totals = adoption_totals()
-        sizes = {icb_id: adopted_count(totals, icb_id) for icb_id in totals}
-        mine = sizes.get(icb.pk, 0)
-        scores = [
-            (other.pk, shared.get(other.pk, 0) / (mine + sizes.get(other.pk, 0) - shared.get(other.pk, 0)))
-            for other in icbs
-            if other.pk != icb.pk and mine + sizes.get(other.pk, 0) > 0
-        ]
-        scores.sort(key=lambda pair: (-pair[1], pair[0]))
-        return scores[:PEERS]
-
+    """The systems most like this one in what they have adopted, with how alike (0 to 1): kept with
+    its gap list (innovations/gap_lists.py)."""
     by_id = {other.pk: other for other in icbs}
-    ranked = cached(f"scorecard:peers:{icb.pk}", compute)
-    return [(by_id[pk], score) for pk, score in ranked if pk in by_id and score > 0]
+    return [(by_id[pk], score) for pk, score in summary(icb).peers if pk in by_id]
 
 
 @dataclass

@@ -195,6 +195,15 @@ BEGIN
                               WHERE n.region_id IS DISTINCT FROM o.region_id);
     RETURN NULL;
 END """,
+        # A write to anything that ranks a gap list (innovations, adoptions, NICE guidance, evidence):
+        # the transaction is noted, once, for the task worker (innovations/gap_lists.py). Each
+        # transaction adds its own row, so writers never wait on one another here.
+        "innovations_gap_lists_changed": """
+BEGIN
+    INSERT INTO innovations_gaplistchange (transaction_id, at) VALUES (txid_current(), now())
+    ON CONFLICT (transaction_id) DO NOTHING;
+    RETURN NULL;
+END """,
     }
 
 

@@ -38,7 +38,7 @@ from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
-from .adoption_stats import adoption_totals, comparison, current_icbs, proven_elsewhere_ids
+from .adoption_stats import adoption_totals, comparison, current_icbs
 from .choices import ADOPTED, AdoptionStatus
 from .forms import (
     DecisionForm,
@@ -50,6 +50,7 @@ from .forms import (
     ShortlistForm,
     ShortlistNoteForm,
 )
+from .gap_lists import proven_elsewhere_ids
 from .models import ONE_OPEN_SUBMISSION, Adoption, Innovation, Shortlist
 from .search import innovation_source
 
@@ -109,7 +110,8 @@ def proven_elsewhere_page(request: HttpRequest, icb: IntegratedCareBoard, form: 
 
     found = Search(text) if text else None
     if found:
-        source = replace(innovation_source(Innovation.objects.filter(pk__in=ids)), among=tuple(ids))
+        among = tuple(ids)  # the whole kept list, read once
+        source = replace(innovation_source(Innovation.objects.filter(pk__in=among)), among=among)
         page = ranked_page(request, found, [source], per_page=PAGE_SIZE, rows={Innovation: rows})
         ordered = list(page.object_list)
     else:

@@ -141,3 +141,28 @@ def test_a_worker_killed_while_writing_leaves_nothing_and_a_new_one_finishes(
     wait_for(lambda: job_state(job) == State.DONE, seconds=240, every=0.2, what="the second worker")
     assert Adoption.objects.count() == len(lines) - 1
     assert "Imported: 4200 new" in client.get(job_url).content.decode().replace(",", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_has_the_worker_keep_the_gap_lists(client, settings, start_worker, world):
+    from innovations import gap_lists
+    from innovations.models import GapList
+    from innovations.tests.factories import adopt_in, make_guidance, make_innovation
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    systems = [make_icb(region=world.other_region) for _ in range(3)]
+    first = make_innovation(name="Falls app")
+    make_guidance(innovation=first)
+    adopt_in(first, systems)
+    gap_lists.refresh(everything=True)
+    later = make_innovation(name="Virtual ward")  # each write commits, and queues a refresh
+    make_guidance(innovation=later)
+    adopt_in(later, [*systems, world.icb2])
+    kept = GapList.objects.filter(pk=world.icb.pk)
+    assert gap_lists.pending_since() is not None
+    assert kept.get().innovation_ids == [first.pk]
+    start_worker()
+    wait_for(lambda: gap_lists.pending_since() is None, seconds=60, every=0.2, what="the worker's refresh")
+    assert kept.get().innovation_ids == [later.pk, first.pk]
+    html = client.get(f"/ics/{world.icb.slug}/proven-elsewhere/").content.decode()
+    assert html.index(">Virtual ward<") < html.index(">Falls app<")

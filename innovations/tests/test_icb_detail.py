@@ -1,5 +1,6 @@
 from datetime import date
 
+from innovations import gap_lists
 from innovations.models import Innovation
 from innovations.tests.factories import adopt_in, make_guidance, make_innovation
 from networks.tests.factories import make_icb
@@ -15,9 +16,11 @@ def test_it_shows_an_ics_with_its_network_region_and_codes(client, world, django
     fellside = world.other_icb
     fellside.ods_code = "QOP"  # a code the hex map's layout has a tile for
     fellside.save()
+    gap_lists.refresh()  # the task worker's pass after these writes
     # the ICB with its region and network, every ICB (map, neighbours), adoption totals per ICB (cached),
-    # recent adoptions, the gap list's ids (cached), its page with NICE codes, publications, and the
-    # scorecard's (cached): kept figures by area and by quarter (the chart's too), the peers' shared adoptions
+    # recent adoptions, the kept gap list's length and peers (cached) and its first page's ids, that
+    # page with NICE codes, publications, and the scorecard's kept figures by area and by quarter
+    # (cached; the chart's too)
     with django_assert_num_queries(11):
         response = client.get("/ics/fellside/")
     assert response.status_code == 200

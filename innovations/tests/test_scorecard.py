@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from conftest import elements, text_of
 from hinportal.lib.workflow import Status
+from innovations import gap_lists
 from innovations.models import Adoption, Innovation
 from innovations.scorecard import scorecard
 from innovations.tests.factories import make_adoption, make_innovation
@@ -102,12 +103,14 @@ def test_the_ics_page_asks_the_same_number_of_queries_for_more_adoptions(
     client, adopted, django_assert_max_num_queries
 ):
     world = adopted
+    gap_lists.refresh()  # the task worker's pass after each batch of writes
     cache.clear()
     with django_assert_max_num_queries(40) as few:
         client.get(world.icb.get_absolute_url())
     queries = len(few)
     for n in range(8):
         make_adoption(innovation=make_innovation(name=f"More {n}", clinical_areas=["frailty"]), icb=world.icb2)
+    gap_lists.refresh()
     cache.clear()
     with django_assert_max_num_queries(queries):
         client.get(world.icb.get_absolute_url())

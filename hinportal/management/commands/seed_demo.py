@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from hinportal.lib.search import semantic
+from innovations import gap_lists
 from innovations.demo import seed_demo
 from innovations.models import Innovation
 from networks.models import IntegratedCareBoard
@@ -37,6 +38,10 @@ class Command(BaseCommand):
             f"Demonstration data: {result}, {case_studies} case studies (seed {seed}) "
             f"in {time.monotonic() - started:.1f}s."
         )
+        # Each system's gap list and peers, worked out now rather than by the first page to need them.
+        started = time.monotonic()
+        gap_lists.refresh(everything=True)
+        self.stdout.write(f"Gap lists kept for every system in {time.monotonic() - started:.1f}s.")
         # The search's embeddings of the new records (and of any other whose text changed).
         started = time.monotonic()
         embedded = semantic.refresh_embeddings()
