@@ -71,12 +71,16 @@ class InnovationQuerySet(WorkflowQuerySet):
     def proven_elsewhere(self, icb: IntegratedCareBoard) -> "InnovationQuerySet":
         """Proven innovations this ICB has not adopted, most widely adopted first, then most adopted
         in its own region, then strongest evidence (NICE guidance, a trial, a real-world evaluation)."""
+        return self.proven_ranked_for(icb.region_id).not_adopted_in(icb)
+
+    def proven_ranked_for(self, region_id: int) -> "InnovationQuerySet":
+        """Every proven published innovation, ranked as the gap lists of the region's ICBs rank them."""
         # How many of the region's ICBs adopt it, from the ICBs kept on the row (no adoption read).
         table, icbs = self.model._meta.db_table, IntegratedCareBoard._meta.db_table
         in_region = models.expressions.RawSQL(  # noqa: S611 (our own table names; the region is a parameter)
             f"(SELECT count(*) FROM unnest({table}.adopted_icbs) AS a"  # noqa: S608
             f" WHERE a = ANY(ARRAY(SELECT id FROM {icbs} WHERE region_id = %s)))",
-            [icb.region_id],
+            [region_id],
             output_field=models.IntegerField(),
         )
         evidence = EvidenceItem.objects.filter(innovation=OuterRef("pk"))
@@ -89,7 +93,6 @@ class InnovationQuerySet(WorkflowQuerySet):
         return (
             self.published()
             .proven()
-            .not_adopted_in(icb)
             .annotate(region_adopted=in_region, evidence_strength=strength)
             .order_by("-adopted_icb_count", "-region_adopted", "-evidence_strength", "is_demo", "name", "pk")
         )
