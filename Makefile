@@ -57,6 +57,7 @@ setup: db
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo --innovations 300 --seed 1 --if-empty
 	$(PY) manage.py embed
+	$(PY) manage.py refresh_gap_lists
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 db: install
@@ -120,6 +121,7 @@ bench-seed:
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo --innovations $(BENCH_INNOVATIONS) --seed 7 --if-empty
 	$(PY) manage.py embed
+	$(PY) manage.py refresh_gap_lists
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 # A long run through gunicorn: SOAK_CONNECTIONS connections for SOAK_SECONDS over listing pages,

@@ -2,12 +2,12 @@
 database, the task worker works them out again, pages show them as they were until then, and a page
 works one out itself only when there is none or the worker has fallen behind."""
 
-from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from hinportal.lib.page_cache import public_version
@@ -104,16 +104,6 @@ def test_an_adopted_innovation_leaves_the_page_at_once_before_the_worker_has_run
     assert gap_names(client, world.icb) == ["Virtual ward"]
 
 
-def test_a_list_the_worker_has_left_stale_too_long_is_worked_out_by_the_page(client, settings, world, systems):
-    settings.TASKS = DATABASE_QUEUE
-    proven("Falls app", systems)
-    gap_lists.refresh(everything=True)
-    proven("Virtual ward", systems)
-    GapListChange.objects.update(at=timezone.now() - gap_lists.STALE_AFTER - timedelta(seconds=1))
-    assert gap_names(client, world.icb) == ["Falls app", "Virtual ward"]
-    assert kept(world.icb).innovation_ids == list(Innovation.objects.order_by("name").values_list("pk", flat=True))
-
-
 def test_a_refresh_that_changes_nothing_leaves_kept_pages_alone(world, systems):
     proven("Falls app", systems)
     gap_lists.refresh(everything=True)
@@ -171,3 +161,13 @@ def test_peers_are_kept_with_the_list(world, systems):
     adopt_in(make_innovation(name="Only there"), [systems[1]])
     gap_lists.refresh(everything=True)
     assert kept(world.icb).peers == [[systems[0].pk, 1.0]]
+
+
+def test_the_command_does_what_the_worker_does(world, systems):
+    proven("Falls app", systems)
+    out = StringIO()
+    call_command("refresh_gap_lists", stdout=out)
+    assert "Gap lists: 6 changed" in out.getvalue()  # every system lacked one
+    assert gap_lists.pending_since() is None
+    call_command("refresh_gap_lists", stdout=out)
+    assert "Gap lists: 0 changed" in out.getvalue()
