@@ -262,3 +262,16 @@ def test_an_import_and_seed_demo_leave_no_record_unembedded(client_as, world, dj
     out = __import__("io").StringIO()
     call_command("embed", stdout=out)
     assert "0 texts embedded" in out.getvalue()
+
+
+def test_threads_stem_words_at_once_without_tripping_on_each_other():
+    """gunicorn serves with threads: a stemmer shared between them raised IndexError mid-word."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hinportal.lib.search.parse import stem
+
+    words = ["rehabilitation", "conditional", "hopefulness", "generalisation", "effective", "running"] * 2000
+    expected = [stem(word) for word in words]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: [stem(word) for word in words], range(8)))
+    assert all(result == expected for result in results)

@@ -7,9 +7,9 @@ Snowball stem, so that synonyms match "heart attacks" as well as "heart attack".
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -174,9 +174,15 @@ def clean(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=1)
+# A stemmer keeps the word it is working on in itself, so each thread has its own: gunicorn serves
+# with threads, and one shared stemmer raised IndexError (a 500) under `make bench`'s load.
+_per_thread = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
+    if (stemmer := getattr(_per_thread, "stemmer", None)) is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def stem(word: str) -> str:
