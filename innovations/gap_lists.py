@@ -136,9 +136,11 @@ def refresh_gap_lists() -> None:
     logger.info("Gap lists worked out again: %s changed", refresh())
 
 
-def queue_refresh() -> None:
-    """Queue a refresh unless one was queued moments ago or is waiting for a worker."""
-    if not cache.add("gap-lists:queued", True, QUEUE_GUARD_SECONDS):
+def queue_refresh(*, from_page: bool = False) -> None:
+    """Queue a refresh unless one is waiting for a worker (one running may have read the catalogue
+    before this write). Pages that find a change noted ask at most once in QUEUE_GUARD_SECONDS
+    between them, sparing the queue a read per page; a write always asks."""
+    if from_page and not cache.add("gap-lists:queued", True, QUEUE_GUARD_SECONDS):
         return
     if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
         from django_tasks_db.models import DBTaskResult
@@ -150,7 +152,7 @@ def queue_refresh() -> None:
 
 def _after_write(sender: type, **kwargs: object) -> None:
     if not kwargs.get("raw"):
-        transaction.on_commit(queue_refresh)
+        transaction.on_commit(queue_refresh)  # a write's own, never held back by the pages' guard
 
 
 def connect_signals() -> None:
@@ -188,7 +190,7 @@ def summary(icb: IntegratedCareBoard) -> Summary:
     def compute() -> Summary:
         row = _read(icb.pk)
         if row is not None and row[2] is not None:
-            queue_refresh()
+            queue_refresh(from_page=True)
             row = _read(icb.pk)  # done already if tasks run at once (ImmediateBackend); else as it was
         if row is None:
             build(icb)
