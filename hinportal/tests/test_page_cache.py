@@ -108,8 +108,9 @@ def test_pages_kept_together_lapse_apart(client, world, settings):
     started = time.time()
     for innovation in innovations:
         assert client.get(innovation.get_absolute_url())["X-Page-Cache"] == "miss"
+    took = time.time() - started  # each page was kept somewhere in this time (seconds on a busy machine)
     # locmem keeps each key's expiry time; Django's cache API has no way to read it.
     expiries = [at - started for key, at in caches["default"]._expire_info.items() if "public-page:" in key]
     assert len(expiries) == 30
-    assert all(225 - 1 <= lasts <= 300 + 1 for lasts in expiries), expiries
+    assert all(225 <= lasts <= took + 300 for lasts in expiries), (took, expiries)
     assert max(expiries) - min(expiries) > 20  # thirty draws from 75 seconds: apart, not together
