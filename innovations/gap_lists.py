@@ -21,7 +21,6 @@ from datetime import datetime
 from itertools import groupby
 from typing import overload
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections, router, transaction
 from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from hinportal.lib.page_cache import cached, public_pages_changed
+from hinportal.lib.tasks import enqueue_unless_waiting
 from hinportal.lib.workflow import Status
 from networks.models import IntegratedCareBoard
 
@@ -142,12 +142,7 @@ def queue_refresh(*, from_page: bool = False) -> None:
     between them, sparing the queue a read per page; a write always asks."""
     if from_page and not cache.add("gap-lists:queued", True, QUEUE_GUARD_SECONDS):
         return
-    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-        from django_tasks_db.models import DBTaskResult
-
-        if DBTaskResult.objects.ready().filter(task_path=refresh_gap_lists.module_path).exists():
-            return
-    refresh_gap_lists.enqueue()
+    enqueue_unless_waiting(refresh_gap_lists)
 
 
 def _after_write(sender: type, **kwargs: object) -> None:

@@ -58,18 +58,13 @@ def housekeeping() -> None:
 
 def schedule(periodic: Any, after: timedelta = timedelta(0)) -> bool:
     """Queue the next run of a periodic task unless one is already waiting (now or later); return
-    whether one was queued. Each periodic task calls this for itself when it has run."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    whether one was queued. Each periodic task calls this for itself when it has run, so a backend
+    that runs tasks at once would never stop: with one, nothing is scheduled."""
+    from .tasks import enqueue_unless_waiting
 
     if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
         return False
-    # Waiting, now or later (the queue's ready() leaves out tasks whose time has not come).
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=periodic.module_path)
-    if waiting.exists():
-        return False
-    periodic.using(run_after=timezone.now() + after).enqueue()
-    return True
+    return enqueue_unless_waiting(periodic, after=after)
 
 
 def schedule_all() -> list[str]:

@@ -9,11 +9,13 @@ the worker died; and since an import writes in one transaction, a dead worker wr
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.base import Task
 
 from hinportal.models import ImportJob
 
@@ -140,10 +142,24 @@ def refresh_embeddings() -> None:
     logger.info("Embeddings refreshed: %s", refresh())
 
 
-def queue_embeddings_refresh() -> None:
-    """Queue a refresh of the embeddings, unless one is already waiting for a worker."""
+def enqueue_unless_waiting(waiting_task: Task, *, after: timedelta | None = None) -> bool:
+    """Queue `waiting_task` (to run `after` from now) unless a run of it is already waiting for a
+    worker, now or later; return whether it was queued. A run in progress does not count: it may
+    have read the data before the write that asks for this one. A backend that keeps no queue
+    (tasks run at once, as in tests) has nothing waiting."""
+    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.ready().filter(task_path=refresh_embeddings.module_path)
-    if not waiting.exists():
-        refresh_embeddings.enqueue()
+    if isinstance(waiting_task.get_backend(), DatabaseBackend):
+        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=waiting_task.module_path)
+        if waiting.exists():
+            return False
+    if after is not None:
+        waiting_task = waiting_task.using(run_after=timezone.now() + after)
+    waiting_task.enqueue()
+    return True
+
+
+def queue_embeddings_refresh() -> None:
+    """Queue a refresh of the embeddings, unless one is already waiting for a worker."""
+    enqueue_unless_waiting(refresh_embeddings)

@@ -14,6 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from hinportal.lib import housekeeping
+from hinportal.lib.tasks import enqueue_unless_waiting, refresh_embeddings
 from hinportal.models import ImportJob
 from hinportal.tests.test_mail import run_worker
 
@@ -74,6 +75,21 @@ def test_the_clean_up_is_queued_once_and_each_run_queues_the_next(transactional_
     assert [f.task_path for f in following] == [w.task_path for w in waiting]
     for task in following:
         assert timedelta(hours=23) < task.run_after - timezone.now() <= timedelta(days=1)
+
+
+def test_a_task_is_queued_again_only_once_no_run_of_it_is_waiting(db, settings):
+    settings.TASKS = QUEUE
+    assert enqueue_unless_waiting(refresh_embeddings)
+    assert not enqueue_unless_waiting(refresh_embeddings)
+    assert not enqueue_unless_waiting(refresh_embeddings, after=timedelta(hours=1))
+    assert DBTaskResult.objects.count() == 1
+
+    DBTaskResult.objects.update(status=TaskResultStatus.RUNNING)  # a worker took it: it may have read too early
+    assert enqueue_unless_waiting(refresh_embeddings, after=timedelta(hours=1))
+    later = DBTaskResult.objects.get(status=TaskResultStatus.READY)
+    assert later.run_after > timezone.now() + timedelta(minutes=59)
+    assert not enqueue_unless_waiting(refresh_embeddings)  # a run waiting for its time counts as waiting
+    assert DBTaskResult.objects.count() == 2
 
 
 @pytest.mark.parametrize("age_days,kept", [(8, False), (2, True)])
