@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from hinportal.lib.deferred import Deferred
@@ -24,16 +25,19 @@ PER_PAGE = 10
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    figures_source = (
-        HeadlineFigure.objects.filter(network=None, period="2018 to 2023").values_list("source_url", flat=True).first()
-    )
-    context = {
-        "network_count": Network.objects.count(),
-        "icb_count": IntegratedCareBoard.objects.current().count(),
-        "figures_source": figures_source,
-        "programme_total": Programme.objects.published().count(),
-    }
-    return render(request, "home.html", context)
+    def figures() -> dict:
+        return {
+            "network_count": Network.objects.count(),
+            "icb_count": IntegratedCareBoard.objects.current().count(),
+            "figures_source": HeadlineFigure.objects.filter(network=None, period="2018 to 2023")
+            .values_list("source_url", flat=True)
+            .first(),
+            "programme_total": Programme.objects.published().count(),
+        }
+
+    # The same for everyone (the page cache serves them whole to anonymous visitors; the signed in
+    # read them from here). Kept per day, since the systems current change with the date.
+    return render(request, "home.html", cached(f"home:figures:{timezone.localdate()}", figures))
 
 
 def _counted(found: Search, source: Source) -> int:

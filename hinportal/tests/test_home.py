@@ -18,6 +18,16 @@ def test_it_introduces_the_networks_with_headline_figures(client, world, django_
     assert "Our list of 1 programmes and schemes</a>" in html
 
 
+def test_its_figures_are_kept_until_something_public_changes(client, world, django_assert_num_queries):
+    make_programme()
+    client.cookies["seen"] = "1"  # a cookie: the page is rendered, not taken whole from the page cache
+    client.get("/")
+    with django_assert_num_queries(0):
+        assert "Our list of 1 programmes and schemes</a>" in client.get("/").content.decode()
+    make_programme(name="Another programme")
+    assert "Our list of 2 programmes and schemes</a>" in client.get("/").content.decode()
+
+
 def test_the_header_search_box_keeps_the_query_on_the_results_page(client, db):
     html = client.get("/search/", {"q": "knee pain"}).content.decode()
     header = html.split("</header>")[0]
