@@ -142,7 +142,8 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so that a locked-out username and address pair is refused before any check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in person's roles and membership with them.
+    "hinportal.lib.access.PersonBackend",
 ]
 # The name authenticator apps show beside the portal's codes.
 OTP_TOTP_ISSUER = "HIN Portal"

@@ -155,7 +155,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         except IntegrityError:  # the username was taken a moment ago
             form.add_error("username", "That username is taken: choose another")
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="hinportal.lib.access.PersonBackend")
             return redirect("innovations:workspace_home")
     return render(
         request,

@@ -11,6 +11,8 @@ publishers also publish, unpublish and archive. ICS leads have no admin access.
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import HttpRequest
@@ -69,6 +71,34 @@ def ensure_roles(**kwargs: Any) -> None:
         group.permissions.set(permissions)
 
 
+# The signed-in person (Django's auth.User), their membership (networks.Membership) and their role
+# names (auth groups), in one statement.
+PERSON_SQL = """
+    SELECT person.*, membership.network_id AS member_of_network, membership.icb_id AS member_of_icb,
+           ARRAY(SELECT role.name FROM auth_group role
+                 JOIN auth_user_groups held ON held.group_id = role.id
+                 WHERE held.user_id = person.id) AS role_names
+    FROM auth_user person
+    LEFT JOIN networks_membership membership ON membership.user_id = person.id
+    WHERE person.id = %s
+"""
+
+
+class PersonBackend(ModelBackend):
+    """Django's own accounts, with the signed-in person read on each request together with their
+    role names and membership: one query rather than three, written out because the ORM takes
+    longer to build it than the database takes to answer. Nothing is kept between requests, so a
+    role or membership taken away counts from the person's next request."""
+
+    def get_user(self, user_id: Any) -> Any:
+        user: Any = next(iter(get_user_model()._default_manager.raw(PERSON_SQL, [user_id])), None)
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        user._portal_roles = set(user.role_names)  # read by _roles
+        user._portal_membership = (user.member_of_network, user.member_of_icb)  # read by _membership
+        return user
+
+
 def _roles(user: Person) -> set[str]:
     """The person's role names, looked up once per request (kept on the user object)."""
     if not user.is_authenticated:
@@ -98,28 +128,26 @@ def is_network_staff(user: Person) -> bool:
     return bool(_roles(user) & {EDITOR, PUBLISHER})
 
 
-def _membership(user: Person) -> Any:
-    """The person's membership (of a network or an ICB), or None."""
-    return getattr(user, "membership", None) if user.is_authenticated else None
+def _membership(user: Person) -> tuple[int | None, int | None]:
+    """The network and the ICB the person belongs to (at most one of them is set)."""
+    if not user.is_authenticated:
+        return None, None
+    if not hasattr(user, "_portal_membership"):
+        membership = getattr(user, "membership", None)
+        found = (membership.network_id, membership.icb_id) if membership else (None, None)
+        setattr(user, "_portal_membership", found)  # noqa: B010
+    ids: tuple[int | None, int | None] = getattr(user, "_portal_membership")  # noqa: B009
+    return ids
 
 
 def staff_network_id(user: Person) -> int | None:
     """The network a member of its staff belongs to, or None."""
-    if not user.is_authenticated or not is_network_staff(user):
-        return None
-    if not hasattr(user, "_portal_network_id"):
-        membership = _membership(user)
-        setattr(user, "_portal_network_id", membership.network_id if membership else None)  # noqa: B010
-    network_id: int | None = getattr(user, "_portal_network_id")  # noqa: B009
-    return network_id
+    return _membership(user)[0] if is_network_staff(user) else None
 
 
 def lead_icb_id(user: Person) -> int | None:
     """The ICB an ICS lead belongs to, or None."""
-    if not user.is_authenticated or ICS_LEAD not in _roles(user):
-        return None
-    membership = _membership(user)
-    return membership.icb_id if membership else None
+    return _membership(user)[1] if ICS_LEAD in _roles(user) else None
 
 
 def may_invite(user: Person, network_id: int | None) -> bool:

@@ -11,6 +11,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from conftest import sign_in_fully
 from hinportal.lib import middleware
+from networks.tests.factories import make_icb
 
 
 def set_password_page(client, user: User) -> str:
@@ -86,6 +87,21 @@ def test_a_session_in_use_is_written_back_at_most_once_a_minute(client, personas
     client.get("/search/")
     with django_assert_num_queries(3):  # the session, the user and their second factor: no session write
         client.get("/search/")
+
+
+def test_a_role_or_membership_taken_away_counts_from_the_persons_next_request(client_as, personas, world):
+    lead = personas["ICS lead"]
+    client = client_as("ICS lead")
+    workspace = f"/ics/{world.icb.slug}/workspace/"
+    assert client.get(workspace).status_code == 200
+    lead.membership.icb = make_icb(short_name="Elsewhere")
+    lead.membership.save()
+    assert client.get(workspace).status_code == 404  # as anyone else's workspace
+    lead.membership.icb = world.icb
+    lead.membership.save()
+    assert client.get(workspace).status_code == 200
+    lead.groups.clear()
+    assert client.get(workspace).status_code == 404  # as anyone else's workspace
 
 
 def test_the_idle_limit_reaches_the_browser_cookie(client, personas):

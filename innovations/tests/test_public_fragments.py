@@ -50,9 +50,9 @@ def test_a_kept_innovation_page_costs_the_second_viewer_only_their_own_parts(
 ):
     first = html_of(signed_in(leads["here"]).get(proven.get_absolute_url()))
     client = signed_in(leads["here"])
-    # the session and its person, the person's groups and membership, the innovation (with its lead
-    # network and submitting ICB), and the lead's own system's adoption; nothing of the rest
-    with django_assert_num_queries(6):
+    # the session, its person with their roles and membership (one query), the innovation (with its
+    # lead network and submitting ICB), and the lead's own system's adoption; nothing of the rest
+    with django_assert_num_queries(4):
         again = html_of(client.get(proven.get_absolute_url()))
     assert again == first
     assert "<h1>Falls prevention app</h1>" in again
@@ -108,8 +108,9 @@ def test_the_ics_page_shows_its_own_leads_their_links_and_no_one_else(world, pro
     for view in (editor_view, other_lead_view):
         assert "Virtual ward" in view and "Proven elsewhere, not yet here: 1" in view
         assert "Open your workspace" not in view and "Record its status in" not in view
-    # Kept: the editor's second view asks only who they are (with the second factor's device) and the ICB.
-    with django_assert_num_queries(5):
+    # Kept: the editor's second view asks only who they are (the session; the person with their roles
+    # and membership; the second factor's device) and the ICB.
+    with django_assert_num_queries(4):
         assert html_of(editor.get(page)) == editor_view
 
 
@@ -118,7 +119,7 @@ def test_nothing_is_kept_when_the_page_cache_is_off(world, proven, leads, settin
     client = signed_in(leads["here"])
     client.get(proven.get_absolute_url())
     # All of it again: the facts, guidance, evidence, programmes, adoptions, related and publications.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         client.get(proven.get_absolute_url())
 
 

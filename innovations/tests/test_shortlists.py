@@ -130,8 +130,8 @@ def test_the_shortlist_page_runs_fixed_queries(lead, proven, django_assert_num_q
     for innovation in proven:
         lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": innovation.pk})
     lead.get(f"/shortlists/{shortlist.pk}/")
-    # session, user, roles, membership, the shortlist, its items with their innovations
-    with django_assert_num_queries(6):
+    # session, the person with their roles and membership, the shortlist, its items with their innovations
+    with django_assert_num_queries(4):
         assert lead.get(f"/shortlists/{shortlist.pk}/").status_code == 200
 
 
@@ -156,6 +156,7 @@ def test_the_print_view_runs_fixed_queries(lead, proven, django_assert_num_queri
     shortlist = create(lead)
     for innovation in proven:
         lead.post(f"/shortlists/{shortlist.pk}/add/", {"innovation": innovation.pk})
-    # session, user, roles, membership, the shortlist, its items, their NICE codes, which are proven
-    with django_assert_num_queries(8):
+    # session, the person with their roles and membership, the shortlist, its items, their NICE codes,
+    # which are proven
+    with django_assert_num_queries(6):
         assert lead.get(f"/shortlists/{shortlist.pk}/print/").status_code == 200

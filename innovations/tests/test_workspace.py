@@ -96,10 +96,10 @@ def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(
         adopt_in(proven, icbs("N03", "T03", "N01"))
     client = client_as("ICS lead")
     client.get(WORKSPACE)
-    # session, user, roles, membership, the ICB, adoptions page (counted from the kept totals), the
+    # session, the person with their roles and membership, the ICB, adoptions page (counted from the kept totals), the
     # ICBs, totals and the kept gap list's length and first page (cached), shortlists, submissions,
     # gap page with NICE codes
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(WORKSPACE)
     html = response.content.decode()
     assert "Already here" in html
