@@ -138,6 +138,11 @@ READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# With a shared cache, a signed-in request reads its session from the cache, not the database
+# (sessions are written to both). With a cache of its own in each process, sessions stay in the
+# database alone: one process would not see another's sign-out.
+SHARED_CACHE = not CACHES["default"]["BACKEND"].endswith((".LocMemCache", ".DummyCache"))
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if SHARED_CACHE else 'db'}"
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so that a locked-out username and address pair is refused before any check.

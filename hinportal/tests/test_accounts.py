@@ -1,11 +1,15 @@
 """Passwords fit for staff accounts, sessions that end, and limits on guessing and reset mail."""
 
+import copy
 import time
 
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -87,6 +91,24 @@ def test_a_session_in_use_is_written_back_at_most_once_a_minute(client, personas
     client.get("/search/")
     with django_assert_num_queries(3):  # the session, the user and their second factor: no session write
         client.get("/search/")
+
+
+def test_with_a_shared_cache_a_signed_in_request_reads_its_session_from_it(client, personas, settings, redis_cache):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # as settings choose with CACHE_URL
+    sign_in_fully(client, personas["editor"])
+    client.get("/search/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/search/").status_code == 200
+    # the person (with their roles and membership) and their second factor; no session
+    assert len(queries) == 2
+    assert not [query for query in queries if "django_session" in query["sql"]]
+
+    # Another web host, holding the same cookie, sees the sign-out made on this one.
+    other_host = Client()
+    other_host.cookies = copy.deepcopy(client.cookies)
+    assert other_host.get("/admin/").status_code == 200
+    client.post("/account/sign-out/")
+    assert other_host.get("/admin/").status_code == 302
 
 
 def test_a_role_or_membership_taken_away_counts_from_the_persons_next_request(client_as, personas, world):

@@ -40,3 +40,11 @@ def test_the_deploy_check_refuses_mail_that_never_leaves_the_machine():
     result = manage("check", "--deploy", env=env)
     assert result.returncode != 0
     assert "hinportal.E001" in result.stderr and "EMAIL_URL" in result.stderr
+
+
+def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it():
+    show = ["shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"]
+    shared = manage(*show, env={**PRODUCTION, "CACHE_URL": "redis://cache.example.org:6379/1"})
+    assert shared.stdout.strip().endswith("backends.cached_db"), shared.stderr
+    per_process = manage(*show, env={**PRODUCTION, "CACHE_URL": "locmemcache://"})
+    assert per_process.stdout.strip().endswith("backends.db"), per_process.stderr
