@@ -4,7 +4,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 import django_filters
 from django import forms
@@ -70,6 +70,17 @@ class ListingFilterSet(django_filters.FilterSet):
 
     FACETS: list[str] = []
     cache_name = ""
+    # Each listing's form class, built once (see get_form_class).
+    _form_classes: ClassVar[dict[type, type]] = {}
+
+    def get_form_class(self) -> type:
+        """django-filter builds a new form class, field by field, for every filterset it makes. A
+        listing's fields are the same on every request (their choices and querysets are declared on
+        the class; each form copies its fields when made), so each listing builds its class once."""
+        form_class = self._form_classes.get(type(self))
+        if form_class is None:
+            form_class = self._form_classes[type(self)] = super().get_form_class()
+        return form_class
 
     @cached_property
     def search(self) -> Search | None:

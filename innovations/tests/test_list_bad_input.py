@@ -1,6 +1,7 @@
 import pytest
 
 from innovations.tests.factories import make_innovation
+from networks.tests.factories import make_network
 
 URL = "/innovations/"
 
@@ -50,3 +51,21 @@ def test_repeated_and_unknown_parameters_are_harmless(client, db):
     make_innovation(name="Asthma coach", category="digital")
     response = client.get(URL + "?category=digital&category=digital&utm_source=x&proven=maybe")
     assert response.status_code == 200
+
+
+def test_an_option_added_later_can_be_chosen_at_once_and_each_request_has_its_own_errors(client, db):
+    """Each listing builds its form class once (hinportal.lib.listing); its options and its errors
+    are still each request's own."""
+    client.cookies["seen"] = "1"  # rendered each time, not taken whole from the page cache
+    make_innovation(name="Asthma coach")
+    refused = client.get(URL, {"network": "test-network-new"})
+    assert refused.status_code == 400
+    assert "test-network-new is not one of the available choices" in refused.content.decode()
+    assert "There is a problem" not in client.get(URL).content.decode()
+
+    network = make_network(name="Newly joined network")
+    network.slug = "test-network-new"
+    network.save()
+    accepted = client.get(URL, {"network": "test-network-new"})
+    assert accepted.status_code == 200
+    assert "Newly joined network" in accepted.content.decode()
