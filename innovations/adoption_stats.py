@@ -40,6 +40,12 @@ def current_icbs() -> list[IntegratedCareBoard]:
     )
 
 
+def current_icb(icb_id: int) -> IntegratedCareBoard | None:
+    """One of today's ICBs with its network, or None if it is not current: kept as current_icbs()
+    is, so a page that needs only the viewer's own system does not read all 42 from the cache."""
+    return cached(f"icbs:current:{icb_id}", lambda: next((icb for icb in current_icbs() if icb.pk == icb_id), None))
+
+
 def adopted_count(totals: dict[int, dict[str, int]], icb_id: int) -> int:
     return sum(totals.get(icb_id, {}).get(status, 0) for status in ADOPTED)
 

@@ -34,6 +34,7 @@ from .adoption_stats import (
     adoption_totals,
     chart_for,
     chart_of,
+    current_icb,
     current_icbs,
     map_by_reach,
     map_by_status,
@@ -269,7 +270,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     icb_id = lead_icb_id(request.user)
     if icb_id and may_record_adoption(request.user, icb_id):
-        context["lead_icb"] = next((icb for icb in current_icbs() if icb.pk == icb_id), None)
+        context["lead_icb"] = current_icb(icb_id)
         context["lead_adoption"] = Adoption.objects.filter(innovation=innovation, icb_id=icb_id).first()
     return render(request, "innovations/innovation_detail.html", context)
 

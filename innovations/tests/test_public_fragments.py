@@ -60,6 +60,14 @@ def test_a_kept_innovation_page_costs_the_second_viewer_only_their_own_parts(
     assert "Related urology service" in again
 
 
+def test_a_leads_own_system_is_kept_for_them_until_it_changes(world, proven, leads):
+    client = signed_in(leads["here"])
+    assert "In Harbourside: <strong>Piloting</strong>" in html_of(client.get(proven.get_absolute_url()))
+    world.icb.short_name = "Harbourside and Bay"
+    world.icb.save()
+    assert "In Harbourside and Bay: <strong>Piloting</strong>" in html_of(client.get(proven.get_absolute_url()))
+
+
 def test_each_lead_sees_their_own_system_on_a_kept_innovation_page(world, proven, leads):
     here = html_of(signed_in(leads["here"]).get(proven.get_absolute_url()))
     there = html_of(signed_in(leads["there"]).get(proven.get_absolute_url()))
