@@ -60,11 +60,9 @@ def schedule(periodic: Any, after: timedelta = timedelta(0)) -> bool:
     """Queue the next run of a periodic task unless one is already waiting (now or later); return
     whether one was queued. Each periodic task calls this for itself when it has run, so a backend
     that runs tasks at once would never stop: with one, nothing is scheduled."""
-    from .tasks import enqueue_unless_waiting
+    from .tasks import enqueue_unless_waiting, keeps_queue
 
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
-        return False
-    return enqueue_unless_waiting(periodic, after=after)
+    return keeps_queue(periodic) and enqueue_unless_waiting(periodic, after=after)
 
 
 def schedule_all() -> list[str]:

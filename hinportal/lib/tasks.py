@@ -142,15 +142,22 @@ def refresh_embeddings() -> None:
     logger.info("Embeddings refreshed: %s", refresh())
 
 
+def keeps_queue(some_task: Task) -> bool:
+    """Whether the task's backend keeps a queue for a worker (the database's), rather than running
+    each task at once (as in tests)."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(some_task.get_backend(), DatabaseBackend)
+
+
 def enqueue_unless_waiting(waiting_task: Task, *, after: timedelta | None = None) -> bool:
     """Queue `waiting_task` (to run `after` from now) unless a run of it is already waiting for a
     worker, now or later; return whether it was queued. A run in progress does not count: it may
     have read the data before the write that asks for this one. A backend that keeps no queue
     (tasks run at once, as in tests) has nothing waiting."""
-    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    if isinstance(waiting_task.get_backend(), DatabaseBackend):
+    if keeps_queue(waiting_task):
         waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=waiting_task.module_path)
         if waiting.exists():
             return False
