@@ -21,6 +21,7 @@ from hinportal.lib.access import can_preview, client_ip, lead_icb_id, may_record
 from hinportal.lib.charts import quarterly
 from hinportal.lib.deferred import Deferred
 from hinportal.lib.listing import list_page, query_string
+from hinportal.lib.page_cache import audience_page
 from hinportal.lib.search.ranking import ArrayPosition
 from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.throttle import count
@@ -233,6 +234,7 @@ def _get_programme_for_viewer(request: HttpRequest, slug: str) -> Programme:
 
 
 @require_safe
+@audience_page
 def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An innovation's page. What it says of the innovation is the same for every viewer: the template
     keeps it as public fragments, and all they show is worked out only when they are not kept. The
@@ -295,6 +297,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@audience_page
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A programme's page: all of it after the staff's preview notice is the same for every viewer,
     kept as a public fragment; what it shows is worked out only when that is not kept."""
@@ -336,6 +339,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@audience_page
 def icb_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An ICS's page. All but the lead's links is the same for every viewer, so the template keeps it
     as one public fragment and everything it shows is worked out only when that is not kept."""

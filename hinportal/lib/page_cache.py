@@ -13,6 +13,11 @@ moves the version on, so every stored page and every cached count (`versioned`) 
 once; stored pages also expire after PUBLIC_PAGE_CACHE_SECONDS whatever happens (or up to a quarter
 sooner, at random: `lifetime`). The version is each page's Last-Modified, so browsers and CDNs can
 revalidate with If-Modified-Since too.
+
+Anyone else (signed in, or sending any cookie) is served by `audience_page`, on the views wrapped in
+it: a page kept per *audience* (access.audience: roles, membership and the like, never the person
+themselves) at the same version, with a hole where each form's CSRF token goes, filled with the
+person's own token each time it is served.
 """
 
 import hashlib
@@ -22,21 +27,29 @@ import re
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import wraps
 from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.http import http_date
 
+from .access import audience
 from .middleware import is_private_path
 
 VERSION_KEY = "public-pages:version"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 HEADER = "X-Page-Cache"
+AUDIENCE_HEADER = "X-Audience-Cache"
+# The value of each form's CSRF token as Django's {% csrf_token %} writes it: the holes in a page kept
+# by audience_page.
+CSRF_VALUE = re.compile(rb'(?<=<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(?=")')
 
 Handler = Callable[[HttpRequest], HttpResponse]
 T = TypeVar("T")
@@ -173,3 +186,38 @@ def public_page_cache(get_response: Handler) -> Handler:
         return response
 
     return middleware
+
+
+def audience_page(view: Handler) -> Handler:
+    """Keep a view's page per audience (see the module's docstring) for the signed in and anyone
+    else who sends a cookie; cookie-less GETs are public_page_cache's. Only for a view whose page
+    depends on nothing of the person but their audience, their CSRF token and the address asked:
+    tests render such a page for two people of one audience and compare. A page is neither served
+    nor kept while the person has a message waiting, nor when it is not a plain 200."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if (
+            not settings.PUBLIC_PAGE_CACHE_SECONDS
+            or request.method != "GET"
+            or _may_use_cache(request)
+            or len(messages.get_messages(request))
+        ):
+            return view(request, *args, **kwargs)
+        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {audience(request.user)}"
+        key = versioned(f"audience-page:{hashlib.sha256(where.encode()).hexdigest()}")
+        stored = cache.get(key)
+        if stored is not None:
+            headers, parts = stored
+            token = get_token(request).encode() if len(parts) > 1 else b""
+            response = HttpResponse(token.join(parts), headers=headers)
+            response[AUDIENCE_HEADER] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            parts = CSRF_VALUE.split(response.content)
+            cache.set(key, (dict(response.items()), parts), lifetime(settings.PUBLIC_PAGE_CACHE_SECONDS))
+            response[AUDIENCE_HEADER] = "miss"
+        return response
+
+    return wrapped

@@ -1,13 +1,14 @@
 """`{% public_fragment "name" key ... %}…{% endpublic_fragment %}`: a part of a page that is the same
 for everyone who sees it, rendered once and then kept in the shared cache.
 
-Whole pages are cached only for visitors who send no cookie (hinportal/lib/page_cache.py); anyone
-signed in has their page rendered, because its header, messages and links are theirs. Most of an
-innovation or ICS page is not: what it says about the innovation or the system is the same for
-every viewer. A view marks those parts with this tag, keeps everything that depends on the viewer
-(their name, their system's status, a CSRF token, a `next` address) outside them, and passes what
-only the parts need as `Deferred` values (hinportal/lib/deferred.py), so a kept part costs one
-cache read and none of its queries.
+Whole pages are cached for visitors who send no cookie (hinportal/lib/page_cache.py), and, on the
+views wrapped in page_cache.audience_page, for everyone else per audience (roles, membership); the
+first of each audience, and anyone on the other views, has their page rendered, because its header,
+messages and links are theirs. Most of an innovation or ICS page is not: what it says about the
+innovation or the system is the same for every viewer. A view marks those parts with this tag,
+keeps everything that depends on the viewer (their system's status, a CSRF token, a `next` address)
+outside them, and passes what only the parts need as `Deferred` values (hinportal/lib/deferred.py),
+so a kept part costs one cache read and none of its queries.
 
 A part is kept under its name and the keys given (say the record's id, and anything else its HTML
 depends on), at the current public version: any write to what the public sees retires every kept

@@ -50,11 +50,17 @@ def test_a_kept_innovation_page_costs_the_second_viewer_only_their_own_parts(
 ):
     first = html_of(signed_in(leads["here"]).get(proven.get_absolute_url()))
     client = signed_in(leads["here"])
-    # the session, its person with their roles and membership (one query), the innovation (with its
-    # lead network and submitting ICB), and the lead's own system's adoption; nothing of the rest
-    with django_assert_num_queries(4):
+    # The same audience (a lead of the same system): the whole page is kept (page_cache.audience_page),
+    # so only the session and its person with their roles and membership (one query) are asked.
+    with django_assert_num_queries(2):
         again = html_of(client.get(proven.get_absolute_url()))
     assert again == first
+    # A lead of another system is another audience: the page is rendered, and the kept fragments
+    # spare all but the innovation (with its lead network and submitting ICB) and their adoption.
+    there = signed_in(leads["there"])
+    with django_assert_num_queries(4):
+        elsewhere = html_of(there.get(proven.get_absolute_url()))
+    assert "In Fellside: <strong>Embedded</strong>" in elsewhere
     assert "<h1>Falls prevention app</h1>" in again
     assert "Adopted in 2 of 3 integrated care systems" in again
     assert "Related urology service" in again
@@ -116,9 +122,9 @@ def test_the_ics_page_shows_its_own_leads_their_links_and_no_one_else(world, pro
     for view in (editor_view, other_lead_view):
         assert "Virtual ward" in view and "Proven elsewhere, not yet here: 1" in view
         assert "Open your workspace" not in view and "Record its status in" not in view
-    # Kept: the editor's second view asks only who they are (the session; the person with their roles
-    # and membership; the second factor's device) and the ICB.
-    with django_assert_num_queries(4):
+    # Kept whole for the editor's audience: their second view asks only who they are (the session; the
+    # person with their roles and membership; the second factor's device).
+    with django_assert_num_queries(3):
         assert html_of(editor.get(page)) == editor_view
 
 
@@ -179,8 +185,8 @@ def test_a_programme_page_is_kept_for_signed_in_people_until_something_public_ch
     client = signed_in(leads["editor"])
     first = html_of(client.get(programme.get_absolute_url()))
     assert "Spread: adopted in 2 of 3 integrated care systems" in first
-    # the session, the person and their second factor's device, the programme and its networks
-    with django_assert_num_queries(5):
+    # Kept whole for the editor's audience: the session, the person and their second factor's device
+    with django_assert_num_queries(3):
         assert html_of(client.get(programme.get_absolute_url())) == first
     make_adoption(innovation=proven, status=AdoptionStatus.ADOPTED)  # a fourth system
     assert "Spread: adopted in 3 of 4 integrated care systems" in html_of(client.get(programme.get_absolute_url()))

@@ -1,0 +1,156 @@
+"""Innovation, programme and ICS pages kept whole for everyone of one audience (page_cache.audience_page):
+people who share their roles, membership and the like are served one kept page, each with their own
+CSRF token; anyone else, a waiting message or a write gets the page rendered afresh."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from conftest import elements, make_person, sign_in_fully
+from innovations.choices import AdoptionStatus
+from innovations.tests.factories import adopt_in, make_adoption, make_guidance, make_innovation, make_programme
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+CACHE = "X-Audience-Cache"
+
+
+@pytest.fixture
+def pages(world) -> dict[str, str]:
+    """An innovation proven in two systems, piloted in world.icb and in a programme; its three pages."""
+    innovation = make_innovation(name="Falls prevention app", clinical_areas=["urology"])
+    make_guidance(innovation=innovation)
+    adopt_in(innovation, [world.other_icb, world.icb2], AdoptionStatus.EMBEDDED)
+    make_adoption(innovation=innovation, icb=world.icb, status=AdoptionStatus.PILOTING)
+    programme = make_programme(name="Falls programme", innovations=[innovation])
+    return {
+        "innovation": innovation.get_absolute_url(),
+        "programme": programme.get_absolute_url(),
+        "ICS": world.icb.get_absolute_url(),
+    }
+
+
+def person(username: str, role: str | None, **membership) -> User:
+    """Someone with a name and address of their own, which no kept page may show another."""
+    user = make_person(username, role, **membership)
+    user.first_name, user.last_name, user.email = username.title(), "Tester", f"{username}@example.nhs.uk"
+    user.save()
+    return user
+
+
+def client_of(user: User | None) -> Client:
+    if user is None:  # an anonymous visitor with a cookie, so not the public page cache's
+        client = Client()
+        client.cookies["seen"] = "1"
+        return client
+    return sign_in_fully(Client(), user)
+
+
+def audiences(world) -> dict[str, tuple[User | None, User | None]]:
+    return {
+        "ICS leads of one system": (
+            person("lead-one", "ICS lead", icb=world.icb),
+            person("lead-two", "ICS lead", icb=world.icb),
+        ),
+        "editors of one network": (
+            person("editor-one", "Network editor", network=world.network),
+            person("editor-two", "Network editor", network=world.network),
+        ),
+        "publishers of one network": (
+            person("publisher-one", "Network publisher", network=world.network),
+            person("publisher-two", "Network publisher", network=world.network),
+        ),
+        "national administrators": (
+            person("national-one", "National administrator"),
+            person("national-two", "National administrator"),
+        ),
+        "visitors with a cookie": (None, None),
+    }
+
+
+@pytest.mark.parametrize("page", ["innovation", "programme", "ICS"])
+def test_people_of_one_audience_are_shown_the_same_page_bar_their_csrf_token(world, pages, settings, page):
+    # Rendered afresh for each (nothing kept): what keeping the page for the first and serving it to
+    # the second relies on, for every audience these pages have.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    for name, (first, second) in audiences(world).items():
+        one, two = (client_of(user).get(pages[page]) for user in (first, second))
+        assert one.status_code == two.status_code == 200, name
+        assert TOKEN.sub("", one.content.decode()) == TOKEN.sub("", two.content.decode()), name
+        if first is not None:
+            html = one.content.decode()
+            assert "Lead-One" not in html and "lead-one@example.nhs.uk" not in html, name
+
+
+def test_the_second_of_an_audience_is_served_the_kept_page_with_their_own_token(world, pages, settings):
+    first, second = audiences(world)["ICS leads of one system"]
+    one = client_of(first).get(pages["innovation"])
+    assert one[CACHE] == "miss" and "In Harbourside: <strong>Piloting</strong>" in one.content.decode()
+
+    client = sign_in_fully(Client(enforce_csrf_checks=True), second)
+    two = client.get(pages["innovation"])
+    assert two[CACHE] == "hit" and two.status_code == 200
+    assert TOKEN.sub("", two.content.decode()) == TOKEN.sub("", one.content.decode())
+    token = TOKEN.search(two.content.decode()).group(1)
+    assert token != TOKEN.search(one.content.decode()).group(1)
+    # The token served is theirs: the sign-out form on the kept page works for them.
+    signed_out = client.post("/account/sign-out/", {"csrfmiddlewaretoken": token})
+    assert signed_out.status_code == 302
+    assert client.get("/").wsgi_request.user.is_anonymous
+
+
+@pytest.mark.parametrize("page", ["innovation", "programme", "ICS"])
+def test_another_audience_is_never_served_the_kept_page(world, pages, page):
+    lead = client_of(person("lead-here", "ICS lead", icb=world.icb))
+    assert lead.get(pages[page])[CACHE] == "miss"
+    assert lead.get(pages[page])[CACHE] == "hit"
+    for other in (
+        person("lead-there", "ICS lead", icb=world.other_icb),
+        person("lead-next-door", "ICS lead", icb=world.icb2),
+        person("editor", "Network editor", network=world.network),
+        person("no-role", None),
+        None,
+    ):
+        assert client_of(other).get(pages[page])[CACHE] == "miss"
+
+
+def test_a_lead_sees_their_write_at_once_and_its_message_once(world, pages):
+    lead = client_of(person("lead-here", "ICS lead", icb=world.icb))
+    colleague = client_of(person("lead-colleague", "ICS lead", icb=world.icb))
+    assert "In Harbourside: <strong>Piloting</strong>" in lead.get(pages["innovation"]).content.decode()
+    innovation_slug = pages["innovation"].rstrip("/").rsplit("/", 1)[-1]
+    form = f"/ics/{world.icb.slug}/workspace/adoptions/{innovation_slug}/?next={pages['innovation']}"
+    version = dict(elements(lead.get(form), "input", name="version_seen")[0].attributes)["value"]
+    saved = lead.post(form, {"status": "embedded", "started_on": "1/6/2024", "version_seen": version})
+    assert saved.status_code == 302 and saved["Location"] == pages["innovation"]
+    # The message waiting for them: the page is rendered for them with it, and not kept.
+    with_message = lead.get(pages["innovation"])
+    html = with_message.content.decode()
+    assert CACHE not in with_message
+    assert "Saved: Falls prevention app is ‘Embedded’ in Harbourside." in html
+    assert "In Harbourside: <strong>Embedded</strong>" in html
+    # The write moved the version on: the colleague's page is rendered anew, without the message.
+    fresh = colleague.get(pages["innovation"])
+    assert fresh[CACHE] == "miss"
+    assert "In Harbourside: <strong>Embedded</strong>" in fresh.content.decode()
+    assert "Saved:" not in fresh.content.decode()
+    again = lead.get(pages["innovation"])
+    assert again[CACHE] == "hit" and "Saved:" not in again.content.decode()
+
+
+def test_only_plain_gets_of_pages_that_can_be_shown_are_kept(world, pages):
+    lead = client_of(person("lead-here", "ICS lead", icb=world.icb))
+    assert CACHE not in lead.head(pages["innovation"])
+    assert lead.get(pages["innovation"])[CACHE] == "miss"
+    draft = make_innovation(name="Not yet published", status="draft")
+    for _ in range(2):
+        missing = lead.get(draft.get_absolute_url())
+        assert missing.status_code == 404 and CACHE not in missing
+
+
+def test_nothing_is_kept_for_an_audience_when_the_page_cache_is_off(world, pages, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    lead = client_of(person("lead-here", "ICS lead", icb=world.icb))
+    for _ in range(2):
+        assert CACHE not in lead.get(pages["ICS"])
