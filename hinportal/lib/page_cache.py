@@ -198,7 +198,7 @@ def audience_page(view: Handler) -> Handler:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if (
-            not settings.PUBLIC_PAGE_CACHE_SECONDS
+            not (settings.AUDIENCE_PAGE_CACHE and settings.PUBLIC_PAGE_CACHE_SECONDS)
             or request.method != "GET"
             or _may_use_cache(request)
             or len(messages.get_messages(request))

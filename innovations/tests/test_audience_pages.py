@@ -149,8 +149,9 @@ def test_only_plain_gets_of_pages_that_can_be_shown_are_kept(world, pages):
         assert missing.status_code == 404 and CACHE not in missing
 
 
-def test_nothing_is_kept_for_an_audience_when_the_page_cache_is_off(world, pages, settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+@pytest.mark.parametrize("setting,value", [("PUBLIC_PAGE_CACHE_SECONDS", 0), ("AUDIENCE_PAGE_CACHE", False)])
+def test_nothing_is_kept_for_an_audience_when_switched_off(world, pages, settings, setting, value):
+    setattr(settings, setting, value)
     lead = client_of(person("lead-here", "ICS lead", icb=world.icb))
     for _ in range(2):
         assert CACHE not in lead.get(pages["ICS"])

@@ -6,12 +6,15 @@ the sizes). Two parts, both printed as Markdown tables:
 1. **Server time** (in-process, Django's test client through the whole middleware stack, no
    network), for each page: *cold* (shared cache cleared first: no kept page, no cached count),
    *warm* (counts and public fragments kept, but a cookie keeps the visitor off the page cache, as
-   a signed-in person is), and *cached* (a visitor without cookies, answered from the page cache); with the queries
-   each asks cold and warm.
+   a signed-in person is, and pages kept per audience are rendered), *audience page* (the pages
+   kept whole per audience, page_cache.audience_page, served to a visitor with a cookie) and
+   *cached* (a visitor without cookies, answered from the page cache); with the queries each asks
+   cold and warm.
 2. **Over HTTP** (`--http`): gunicorn with the portal's own settings (2 workers of 16 threads),
    loaded by CONNECTIONS keep-alive connections for SECONDS per page from this process: requests
    a second as a share of /robots.txt's, and p50 and p99. Anonymous visitors first (page cache),
-   then signed in as the bench's ICS lead (rendered each time, with its kept public fragments).
+   then signed in as the bench's ICS lead (the innovation, programme and ICS pages kept for the
+   lead's audience; the rest rendered each time, with its kept public fragments).
 
 The machines are shared and noisy: compare ratios within one run, not milliseconds across runs.
 `--json FILE` writes the figures too, so that `make bench` can set sizes side by side.
@@ -36,6 +39,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from hinportal.lib.page_cache import AUDIENCE_HEADER
 from hinportal.lib.search import semantic
 from hinportal.lib.urls import record_url
 from innovations.models import Innovation, Programme
@@ -149,8 +153,14 @@ def _server_times(runs: int, stdout) -> list[dict]:
         # The minimal page is the yardstick: timed over many more runs, so that its noise does not
         # swing every ratio.
         many = runs * 10 if url == MINIMAL else runs
-        cold, cold_queries = _timed(with_cookie, url, runs=many, clear=True)
-        warm, warm_queries = _timed(with_cookie, url, runs=many, clear=False)
+        # Warm is the page rendered from its kept parts; where the page is kept whole per audience
+        # (page_cache.audience_page), as it is for anyone with a cookie, that is timed apart.
+        with override_settings(AUDIENCE_PAGE_CACHE=False):
+            cold, cold_queries = _timed(with_cookie, url, runs=many, clear=True)
+            warm, warm_queries = _timed(with_cookie, url, runs=many, clear=False)
+        per_audience = None
+        if with_cookie.get(url).get(AUDIENCE_HEADER) == "miss":
+            per_audience, _ = _timed(with_cookie, url, runs=many, clear=False)
         _get(anonymous, url)
         kept, _ = _timed(anonymous, url, runs=many, clear=False)
         rows.append(
@@ -159,6 +169,7 @@ def _server_times(runs: int, stdout) -> list[dict]:
                 "url": url,
                 "cold": cold,
                 "warm": warm,
+                "audience": per_audience,
                 "cached": kept,
                 "queries": [cold_queries, warm_queries],
             }
@@ -173,6 +184,7 @@ def _server_times(runs: int, stdout) -> list[dict]:
                 "url": url,
                 "cold": cold,
                 "warm": warm,
+                "audience": None,
                 "cached": None,
                 "queries": [cold_queries, warm_queries],
             }
@@ -439,15 +451,23 @@ class Command(BaseCommand):
             f"Server time, median of {runs} runs, ms; × = times the minimal page's warm time "
             f"({base:.2f} ms). Queries: cold / warm.\n"
         )
-        self.stdout.write("| Page | Cold | Warm | Cached page | Cold × | Warm × | Cached × | Queries |")
-        self.stdout.write("|---|---:|---:|---:|---:|---:|---:|---:|")
+        self.stdout.write(
+            "| Page | Cold | Warm | Audience page | Cached page | Cold × | Warm × | Audience × | Cached × | Queries |"
+        )
+        self.stdout.write("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+
+        def ms(value: float | None) -> str:
+            return "—" if value is None else f"{value:.1f}"
+
+        def times(value: float | None) -> str:
+            return "—" if value is None else f"{value / base:.1f}×"
+
         for row in server:
-            cached = row["cached"]
+            audience, cached = row.get("audience"), row["cached"]
             self.stdout.write(
-                f"| {row['page']} | {row['cold']:.1f} | {row['warm']:.1f} | "
-                f"{'—' if cached is None else f'{cached:.1f}'} | "
-                f"{row['cold'] / base:.0f}× | {row['warm'] / base:.0f}× | "
-                f"{'—' if cached is None else f'{cached / base:.1f}×'} | {row['queries'][0]} / {row['queries'][1]} |"
+                f"| {row['page']} | {row['cold']:.1f} | {row['warm']:.1f} | {ms(audience)} | {ms(cached)} | "
+                f"{row['cold'] / base:.0f}× | {row['warm'] / base:.0f}× | {times(audience)} | {times(cached)} | "
+                f"{row['queries'][0]} / {row['queries'][1]} |"
             )
         figures = {"innovations": total, "server": server, "http": None}
         if http:
