@@ -3,6 +3,7 @@ people who share their roles, membership and the like are served one kept page, 
 CSRF token; anyone else, a waiting message or a write gets the page rendered afresh."""
 
 import re
+import zlib
 
 import pytest
 from django.contrib.auth.models import User
@@ -155,3 +156,43 @@ def test_nothing_is_kept_for_an_audience_when_switched_off(world, pages, setting
     lead = client_of(person("lead-here", "ICS lead", icb=world.icb))
     for _ in range(2):
         assert CACHE not in lead.get(pages["ICS"])
+
+
+def test_a_kept_page_is_sent_gzipped_as_one_stream_with_the_token_left_uncompressed(world, pages):
+    first, second = audiences(world)["ICS leads of one system"]
+    plain = client_of(first).get(pages["ICS"])
+    client = sign_in_fully(Client(enforce_csrf_checks=True), second)
+    sent = client.get(pages["ICS"], HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert sent[CACHE] == "hit" and sent["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in sent["Vary"] and "Cookie" in sent["Vary"]
+    # One gzip member whose checksum and length hold (zlib checks both), with nothing after it.
+    reader = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    html = reader.decompress(sent.content).decode()
+    assert reader.eof and reader.unused_data == b""
+    assert TOKEN.sub("", html) == TOKEN.sub("", plain.content.decode())
+    token = TOKEN.search(html).group(1)
+    assert token.encode() in sent.content  # as it is, in its own uncompressed block
+    assert client.post("/account/sign-out/", {"csrfmiddlewaretoken": token}).status_code == 302
+    # A client that does not take gzip gets the page plain.
+    assert "Content-Encoding" not in client_of(second).get(pages["ICS"])
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_browser_shows_the_kept_page_and_its_forms_work(transactional_db, world, pages, page):
+    from conftest import PERSONA_PASSWORD
+
+    person("lead-one", "ICS lead", icb=world.icb)
+    page.goto("/account/sign-in/")
+    page.get_by_label("Username").fill("lead-one")
+    page.get_by_label("Password").fill(PERSONA_PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/workspace/")
+    assert page.goto(pages["innovation"]).headers[CACHE.lower()] == "miss"
+    served = page.goto(pages["innovation"])  # kept for the audience since the first view
+    assert served.headers[CACHE.lower()] == "hit" and served.headers["content-encoding"] == "gzip"
+    assert page.get_by_role("heading", level=1).inner_text() == "Falls prevention app"
+    assert page.get_by_text("In Harbourside: Piloting").count() == 1
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("link", name="Sign in", exact=True).count() == 1
