@@ -309,3 +309,24 @@ def result_titles(page) -> list[str]:
     """The titles of the results a listing shows, in order."""
     items = elements(page, "li", class_="app-result")
     return [text_of(link) for item in items for link in elements(str(item), "a")[:1]]
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The shared cache every web host would use (CACHE_URL, or the machine's Redis)."""
+    import redis
+
+    url = os.environ.get("CACHE_URL", "")
+    url = url if url.startswith("redis") else "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError as error:
+        if os.environ.get("HINPORTAL_CI"):
+            pytest.fail(f"Redis is needed at {url}: {error}")
+        pytest.skip(f"no Redis at {url} ({error}), so the shared-cache test cannot run")
+    settings.CACHES = {"default": {"BACKEND": "hinportal.lib.cache.RedisCache", "LOCATION": url}}  # as settings choose
+    from django.core.cache import cache
+
+    cache.clear()
+    yield redis.Redis.from_url(url)
+    cache.clear()

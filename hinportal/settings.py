@@ -138,6 +138,9 @@ READ_YOUR_WRITES_SECONDS = env.int("READ_YOUR_WRITES_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, keeping its Redis clients rather than making one per operation.
+    CACHES["default"]["BACKEND"] = "hinportal.lib.cache.RedisCache"
 # With a shared cache, a signed-in request reads its session from the cache, not the database
 # (sessions are written to both). With a cache of its own in each process, sessions stay in the
 # database alone: one process would not see another's sign-out.

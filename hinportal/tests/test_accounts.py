@@ -212,29 +212,6 @@ def test_public_pages_seen_anonymously_may_be_stored(client, db):
     assert "no-store" not in response.get("Cache-Control", "")
 
 
-@pytest.fixture
-def redis_cache(settings):
-    """The shared cache every web host would use (CACHE_URL, or the machine's Redis)."""
-    import os
-
-    import redis
-
-    url = os.environ.get("CACHE_URL", "")
-    url = url if url.startswith("redis") else "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError as error:
-        if os.environ.get("HINPORTAL_CI"):
-            pytest.fail(f"Redis is needed at {url}: {error}")
-        pytest.skip(f"no Redis at {url} ({error}), so the shared-cache test cannot run")
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
-    from django.core.cache import cache
-
-    cache.clear()
-    yield redis.Redis.from_url(url)
-    cache.clear()
-
-
 def test_failed_sign_ins_are_counted_where_every_web_host_sees_them(client, personas, settings, redis_cache):
     settings.SIGN_IN_FAILURES_PER_ADDRESS = 3
     for n in range(3):

@@ -48,3 +48,9 @@ def test_sessions_are_read_from_the_cache_only_when_every_process_shares_it():
     assert shared.stdout.strip().endswith("backends.cached_db"), shared.stderr
     per_process = manage(*show, env={**PRODUCTION, "CACHE_URL": "locmemcache://"})
     assert per_process.stdout.strip().endswith("backends.db"), per_process.stderr
+
+
+def test_a_redis_cache_url_gets_the_backend_that_keeps_its_clients():
+    show = ["shell", "-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"]
+    shared = manage(*show, env={**PRODUCTION, "CACHE_URL": "redis://cache.example.org:6379/1"})
+    assert shared.stdout.strip().endswith("\nhinportal.lib.cache.RedisCache"), shared.stderr
