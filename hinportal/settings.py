@@ -223,8 +223,8 @@ PUBLIC_PAGE_STALE_SECONDS = env.int("PUBLIC_PAGE_STALE_SECONDS", default=600)
 # these apps retires every kept page at once (hinportal/lib/page_cache.py).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 PUBLIC_APPS = ["innovations", "networks", "reviews"]
-# Whether the innovation, programme and ICS pages are kept whole per audience for the signed in and
-# anyone else with a cookie (page_cache.audience_page), for as long as public pages are kept.
+# Whether the public pages are kept whole per audience for the signed in and anyone else with a
+# cookie (page_cache.audience_page), for as long as public pages are kept.
 AUDIENCE_PAGE_CACHE = env.bool("AUDIENCE_PAGE_CACHE", default=True)
 
 # Signed-in sessions end after this long without a request, and in any case this long after signing

@@ -81,6 +81,7 @@ def _filtered(request: HttpRequest) -> InnovationFilter:
 
 
 @require_safe
+@audience_page
 def innovation_list(request: HttpRequest) -> HttpResponse:
     """The catalogue's listing and search. Its results and filters are the same for everyone who asks
     the same address, so the template keeps them as public fragments; the page of results is worked
@@ -278,6 +279,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@audience_page
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = (
         Programme.objects.published()

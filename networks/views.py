@@ -4,6 +4,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from hinportal.lib.page_cache import audience_page
+
 from .models import HeadlineFigure, IntegratedCareBoard, Network, Region
 
 HOME = ("Home", "/")
@@ -19,6 +21,7 @@ def _icbs_crumb() -> tuple[str, str]:
 
 
 @require_safe
+@audience_page
 def network_list(request: HttpRequest) -> HttpResponse:
     icbs = IntegratedCareBoard.objects.select_related("region").order_by("short_name")
     networks = Network.objects.prefetch_related(Prefetch("icbs", queryset=icbs))
@@ -28,6 +31,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@audience_page
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = get_object_or_404(Network, slug=slug)
     icbs = list(network.icbs.select_related("region").order_by("region__name", "short_name"))
@@ -43,6 +47,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@audience_page
 def icb_list(request: HttpRequest) -> HttpResponse:
     icbs = IntegratedCareBoard.objects.current().select_related("network").order_by("short_name")
     regions = Region.objects.prefetch_related(Prefetch("icbs", queryset=icbs, to_attr="current_icbs"))

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from hinportal.lib.access import can_preview
 from hinportal.lib.deferred import Deferred
 from hinportal.lib.listing import list_page
+from hinportal.lib.page_cache import audience_page
 from innovations.models import Innovation, Programme
 
 from .filters import PublicationFilter
@@ -17,6 +18,7 @@ HOME = ("Home", "/")
 
 
 @require_safe
+@audience_page
 def publication_list(request: HttpRequest) -> HttpResponse:
     filterset = PublicationFilter(request.GET, queryset=Publication.objects.published())
     valid = filterset.is_valid()
@@ -38,6 +40,7 @@ def _get_publication_for_viewer(request: HttpRequest, slug: str, queryset) -> Pu
 
 
 @require_safe
+@audience_page
 def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
     published_innovations = Innovation.objects.published().order_by("name")
     published_programmes = Programme.objects.published().order_by("name")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from hinportal.lib.deferred import Deferred
 from hinportal.lib.listing import query_string, ranked_page
-from hinportal.lib.page_cache import cached
+from hinportal.lib.page_cache import audience_page, cached
 from hinportal.lib.search.ranking import Search, Source
 from innovations.models import Innovation, Programme
 from innovations.search import innovation_source, programme_source
@@ -24,6 +24,7 @@ PER_PAGE = 10
 
 
 @require_safe
+@audience_page
 def home(request: HttpRequest) -> HttpResponse:
     def figures() -> dict:
         return {
@@ -46,6 +47,7 @@ def _counted(found: Search, source: Source) -> int:
 
 
 @require_safe
+@audience_page
 def search(request: HttpRequest) -> HttpResponse:
     """One query over every kind of record: innovations, programmes and publications ranked together
     (hinportal/lib/search), with a count of each linking to its full listing; networks and

@@ -13,8 +13,8 @@ the sizes). Two parts, both printed as Markdown tables:
 2. **Over HTTP** (`--http`): gunicorn with the portal's own settings (2 workers of 16 threads),
    loaded by CONNECTIONS keep-alive connections for SECONDS per page from this process: requests
    a second as a share of /robots.txt's, and p50 and p99. Anonymous visitors first (page cache),
-   then signed in as the bench's ICS lead (the innovation, programme and ICS pages kept for the
-   lead's audience; the rest rendered each time, with its kept public fragments).
+   then signed in as the bench's ICS lead (public pages kept for the lead's audience,
+   page_cache.audience_page; the workspace rendered each time).
 
 The machines are shared and noisy: compare ratios within one run, not milliseconds across runs.
 `--json FILE` writes the figures too, so that `make bench` can set sizes side by side.

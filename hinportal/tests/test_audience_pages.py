@@ -1,4 +1,4 @@
-"""Innovation, programme and ICS pages kept whole for everyone of one audience (page_cache.audience_page):
+"""Public pages kept whole for everyone of one audience (page_cache.audience_page):
 people who share their roles, membership and the like are served one kept page, each with their own
 CSRF token; anyone else, a waiting message or a write gets the page rendered afresh."""
 
@@ -12,6 +12,7 @@ from django.test import Client
 from conftest import elements, make_person, sign_in_fully
 from innovations.choices import AdoptionStatus
 from innovations.tests.factories import adopt_in, make_adoption, make_guidance, make_innovation, make_programme
+from reviews.tests.factories import make_publication
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 CACHE = "X-Audience-Cache"
@@ -25,11 +26,28 @@ def pages(world) -> dict[str, str]:
     adopt_in(innovation, [world.other_icb, world.icb2], AdoptionStatus.EMBEDDED)
     make_adoption(innovation=innovation, icb=world.icb, status=AdoptionStatus.PILOTING)
     programme = make_programme(name="Falls programme", innovations=[innovation])
+    publication = make_publication(title="Falls in care homes", innovations=[innovation], icbs=[world.icb])
     return {
         "innovation": innovation.get_absolute_url(),
         "programme": programme.get_absolute_url(),
         "ICS": world.icb.get_absolute_url(),
+        "home": "/",
+        "listing": "/innovations/",
+        "search of the listing": "/innovations/?q=falls&clinical_area=urology",
+        "site search": "/search/?q=falls",
+        "programmes": "/programmes/",
+        "networks": "/networks/",
+        "network": world.network.get_absolute_url(),
+        "ICS list": "/ics/",
+        "publications": "/publications/",
+        "publication": publication.get_absolute_url(),
     }
+
+
+KEPT_PAGES = [
+    *("innovation", "programme", "ICS", "home", "listing", "search of the listing", "site search"),
+    *("programmes", "networks", "network", "ICS list", "publications", "publication"),
+]
 
 
 def person(username: str, role: str | None, **membership) -> User:
@@ -70,7 +88,7 @@ def audiences(world) -> dict[str, tuple[User | None, User | None]]:
     }
 
 
-@pytest.mark.parametrize("page", ["innovation", "programme", "ICS"])
+@pytest.mark.parametrize("page", KEPT_PAGES)
 def test_people_of_one_audience_are_shown_the_same_page_bar_their_csrf_token(world, pages, settings, page):
     # Rendered afresh for each (nothing kept): what keeping the page for the first and serving it to
     # the second relies on, for every audience these pages have.
@@ -101,7 +119,7 @@ def test_the_second_of_an_audience_is_served_the_kept_page_with_their_own_token(
     assert client.get("/").wsgi_request.user.is_anonymous
 
 
-@pytest.mark.parametrize("page", ["innovation", "programme", "ICS"])
+@pytest.mark.parametrize("page", KEPT_PAGES)
 def test_another_audience_is_never_served_the_kept_page(world, pages, page):
     lead = client_of(person("lead-here", "ICS lead", icb=world.icb))
     assert lead.get(pages[page])[CACHE] == "miss"
