@@ -48,6 +48,7 @@ from django.utils.http import http_date
 
 from .access import audience
 from .middleware import is_private_path
+from .replicas import reads_from_replica
 
 VERSION_KEY = "public-pages:version"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -210,7 +211,10 @@ def audience_page(view: Handler) -> Handler:
             or len(messages.get_messages(request))
         ):
             return view(request, *args, **kwargs)
-        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {audience(request.user)}"
+        # A page read from a replica, which may lag, is never served to someone who reads from the
+        # primary (signed in, or who has just written: replicas.py), though their audience is the same.
+        source = "replica" if reads_from_replica() else "primary"
+        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {audience(request.user)} {source}"
         # ":2": pages kept compressed as well as plain; one kept by an older release is not read.
         key = versioned(f"audience-page:2:{hashlib.sha256(where.encode()).hexdigest()}")
         stored = cache.get(key)

@@ -40,6 +40,11 @@ class PrimaryReplicaRouter:
         return db == "default"
 
 
+def reads_from_replica() -> bool:
+    """Whether this request's reads go to the replica (and so may be a moment behind)."""
+    return _read_from_replica.get()
+
+
 def replica_reads(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         if REPLICA not in settings.DATABASES:
