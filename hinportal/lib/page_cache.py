@@ -153,11 +153,19 @@ def _may_use_cache(request: HttpRequest) -> bool:
     )
 
 
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))  # GZipMiddleware's own test
+
+
+def _address(request: HttpRequest, *more: str) -> str:
+    """A digest of the full address asked, and of anything else a kept page's key depends on."""
+    where = " ".join([f"{request.scheme}://{request.get_host()}{request.get_full_path()}", *more])
+    return hashlib.sha256(where.encode()).hexdigest()
+
+
 def _key(request: HttpRequest, version: float) -> str:
-    # Stored as sent: compressed for clients that accept gzip (GZipMiddleware's own test), else not.
-    encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {encoding}"
-    return f"public-page:{version:.6f}:{hashlib.sha256(where.encode()).hexdigest()}"
+    # Stored as sent: compressed for clients that accept gzip, else not.
+    return f"public-page:{version:.6f}:{_address(request, 'gzip' if _accepts_gzip(request) else 'identity')}"
 
 
 def public_page_cache(get_response: Handler) -> Handler:
@@ -214,14 +222,13 @@ def audience_page(view: Handler) -> Handler:
         # A page read from a replica, which may lag, is never served to someone who reads from the
         # primary (signed in, or who has just written: replicas.py), though their audience is the same.
         source = "replica" if reads_from_replica() else "primary"
-        where = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {audience(request.user)} {source}"
         # ":2": pages kept compressed as well as plain; one kept by an older release is not read.
-        key = versioned(f"audience-page:2:{hashlib.sha256(where.encode()).hexdigest()}")
+        key = versioned(f"audience-page:2:{_address(request, audience(request.user), source)}")
         stored = cache.get(key)
         if stored is not None:
             headers, parts, deflated = stored
             token = get_token(request).encode() if len(parts) > 1 else b""
-            if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            if _accepts_gzip(request):
                 response = HttpResponse(_gzipped(parts, deflated, token), headers=headers)
                 response["Content-Encoding"] = "gzip"
             else:
