@@ -143,13 +143,14 @@ def _membership(user: Person) -> tuple[int | None, int | None]:
 def audience(user: Person) -> str:
     """Everything about a person that may change what a page shows them, and nothing else: whether
     they are signed in, a superuser, staff or verified by a second factor, their roles and their
-    membership. Two people with the same audience see the same page, bar the CSRF token in its
-    forms, wherever a view is wrapped in page_cache.audience_page (tests check that it holds)."""
+    membership (anyone signed in is active: the backend refuses the rest). Two people with the same
+    audience see the same page, bar the CSRF token in its forms, wherever a view is wrapped in
+    page_cache.audience_page (tests check that it holds)."""
     if not user.is_authenticated:
         return "public"
     network_id, icb_id = _membership(user)
     verified = getattr(user, "is_verified", lambda: False)()
-    flags = [getattr(user, name, False) for name in ("is_superuser", "is_staff", "is_active")] + [verified]
+    flags = [getattr(user, "is_superuser", False), getattr(user, "is_staff", False), verified]
     return f"{''.join('1' if flag else '0' for flag in flags)}:{'|'.join(sorted(_roles(user)))}:{network_id}:{icb_id}"
 
 
