@@ -14,6 +14,10 @@ once; stored pages also expire after PUBLIC_PAGE_CACHE_SECONDS whatever happens 
 sooner, at random: `lifetime`). The version is each page's Last-Modified, so browsers and CDNs can
 revalidate with If-Modified-Since too.
 
+With a replica (replicas.py), a cookie-less GET reads from it, and it may lag: a page or count read
+from it is kept only once it has replayed the last public write (`_current`), or the page from
+before the write would be kept under the version after it, for everyone, until it lapsed.
+
 Anyone else (signed in, or sending any cookie) is served by `audience_page`, on the views wrapped in
 it: a page kept per *audience* (access.audience: roles, membership and the like, never the person
 themselves) at the same version, with a hole where each form's CSRF token goes, filled with the
@@ -48,9 +52,11 @@ from django.utils.http import http_date
 
 from .access import audience
 from .middleware import is_private_path
-from .replicas import reads_from_replica
+from .replicas import has_replica, primary_position, reads_from_replica, replica_has
 
 VERSION_KEY = "public-pages:version"
+# Where the primary's log ended when the version last moved on after a commit (with a replica only).
+POSITION_KEY = "public-pages:position"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 HEADER = "X-Page-Cache"
 AUDIENCE_HEADER = "X-Audience-Cache"
@@ -90,21 +96,37 @@ def public_version() -> float:
     return version
 
 
-def _bump() -> None:
+def _bump(position: str | None = None) -> None:
     version = time.time()
+    if position is not None:  # first: whoever reads the new version finds its position
+        cache.set(POSITION_KEY, position, None)
     cache.set(VERSION_KEY, version, None)
     if (memo := _memo.get()) is not None:
         memo["version"] = version
 
 
+def _bump_committed() -> None:
+    _bump(primary_position())
+
+
 def public_pages_changed() -> None:
-    """Retire every stored public page and cached count: now, and again when the current transaction
-    commits (a page rendered meanwhile from the data before the commit is retired too), that once
-    per transaction however many rows it writes."""
-    _bump()
+    """Retire every stored public page and cached count: now, and, inside a transaction, again when
+    it commits (a page rendered meanwhile from the data before the commit is retired too), that once
+    per transaction however many rows it writes. Each retirement after a commit records where the
+    primary's log ended, when there is a replica (`_current`)."""
     connection = transaction.get_connection()
-    if not (connection.in_atomic_block and any(func is _bump for _, func, _ in connection.run_on_commit)):
-        transaction.on_commit(_bump)
+    if not connection.in_atomic_block:  # written already
+        _bump_committed()
+        return
+    _bump()
+    if not any(func is _bump_committed for _, func, _ in connection.run_on_commit):
+        transaction.on_commit(_bump_committed)
+
+
+def _current(from_replica: bool) -> bool:
+    """Whether what was just read may be kept at the current version: yes, unless it was read from a
+    replica that has not yet replayed the last public write."""
+    return not from_replica or replica_has(cache.get(POSITION_KEY))
 
 
 def versioned(key: str) -> str:
@@ -124,7 +146,8 @@ def cached(key: str, compute: Callable[[], T], seconds: int = COUNT_CACHE_SECOND
     value: T | None = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, lifetime(seconds))
+        if _current(reads_from_replica()):
+            cache.set(key, value, lifetime(seconds))
     return value
 
 
@@ -195,6 +218,10 @@ def public_page_cache(get_response: Handler) -> Handler:
             and not response.cookies
             and "public" in response.get("Cache-Control", "")
         ):
+            # A cookie-less GET is read from the replica whenever there is one (replicas.replica_reads).
+            if not _current(has_replica()):
+                response[HEADER] = "behind"
+                return response
             response["Last-Modified"] = http_date(version)
             cache.set(key, response, lifetime(settings.PUBLIC_PAGE_CACHE_SECONDS))
             response[HEADER] = "miss"
@@ -238,6 +265,9 @@ def audience_page(view: Handler) -> Handler:
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
+            if not _current(source == "replica"):
+                response[AUDIENCE_HEADER] = "behind"
+                return response
             parts = CSRF_VALUE.split(response.content)
             stored = (dict(response.items()), parts, _deflated(parts))
             cache.set(key, stored, lifetime(settings.PUBLIC_PAGE_CACHE_SECONDS))

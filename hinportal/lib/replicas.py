@@ -6,12 +6,20 @@ replica; everything else (anyone signed in, every write, commands and the task w
 primary. Someone who has just sent a write (any POST, PUT, PATCH or DELETE) gets a cookie that
 keeps their reads on the primary for READ_YOUR_WRITES_SECONDS, longer than the replica should lag,
 so they never see a page from before their own change.
+
+What is kept for everyone (page_cache: pages and counts at the public version) must not be read
+from a replica that has not yet replayed the write that moved the version on: it would keep the
+page from before the write under the version after it, for everyone, until it lapsed. So each
+public write records the primary's position in its write-ahead log (`primary_position`), and
+something read from the replica is kept only once the replica has replayed that far
+(`replica_has`).
 """
 
 from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -45,9 +53,33 @@ def reads_from_replica() -> bool:
     return _read_from_replica.get()
 
 
+def has_replica() -> bool:
+    return REPLICA in settings.DATABASES
+
+
+def primary_position() -> str | None:
+    """Where the primary's write-ahead log ends now (after a commit: past that commit), when there
+    is a replica; None when there is none."""
+    if not has_replica():
+        return None
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def replica_has(position: str | None) -> bool:
+    """Whether the replica has replayed the primary's log up to `position` (true when there is no
+    replica or no position to reach, and for a replica promoted to primary, which replays nothing)."""
+    if position is None or not has_replica():
+        return True
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [position])
+        return cursor.fetchone()[0]
+
+
 def replica_reads(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
-        if REPLICA not in settings.DATABASES:
+        if not has_replica():
             return get_response(request)
         anonymous_read = (
             request.method in SAFE_METHODS
