@@ -33,6 +33,7 @@ from hinportal.lib.access import (
 from hinportal.lib.db import violated_constraint
 from hinportal.lib.listing import CountedPaginator, nearest_page, query_string, ranked_page
 from hinportal.lib.navigation import safe_next
+from hinportal.lib.page_cache import audience_page
 from hinportal.lib.search.ranking import Search
 from hinportal.lib.text import spreadsheet_row
 from hinportal.lib.workflow import Status
@@ -178,6 +179,10 @@ def account_not_set_up(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+# Kept per audience: what it shows is the ICB's (its adoptions, shortlists and submissions, all in
+# PUBLIC_APPS, so any write to them retires it), and who may see it (the ICB's leads) follows from
+# the audience too, so a page kept for one of them is only ever served to another of them.
+@audience_page
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     icb = _get_icb_for_lead(request, slug)
     status = request.GET.get("status") if request.GET.get("status") in AdoptionStatus.values else None

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from conftest import elements, make_person, sign_in_fully
+from innovations import gap_lists
 from innovations.choices import AdoptionStatus
 from innovations.tests.factories import adopt_in, make_adoption, make_guidance, make_innovation, make_programme
 from reviews.tests.factories import make_publication
@@ -214,3 +215,37 @@ def test_a_browser_shows_the_kept_page_and_its_forms_work(transactional_db, worl
     with page.expect_navigation():
         page.get_by_role("button", name="Sign out").click()
     assert page.get_by_role("link", name="Sign in", exact=True).count() == 1
+
+
+def test_a_systems_workspace_is_kept_for_its_leads_and_shown_to_nobody_else(world, pages):
+    workspace = f"/ics/{world.icb.slug}/workspace/"
+    make_adoption(innovation=make_innovation(name="Virtual ward"), icb=world.icb, status=AdoptionStatus.EMBEDDED)
+    gap_lists.refresh()  # as the worker would after these writes, and not while a page below renders
+    one = client_of(person("lead-one", "ICS lead", icb=world.icb))
+    two = client_of(person("lead-two", "ICS lead", icb=world.icb))
+    first = one.get(workspace)
+    assert first.status_code == 200 and first[CACHE] == "miss"
+    assert "Virtual ward" in first.content.decode()  # embedded here
+    second = two.get(workspace)
+    assert second.status_code == 200 and second[CACHE] == "hit"
+    assert TOKEN.sub("", second.content.decode()) == TOKEN.sub("", first.content.decode())
+    assert "Lead-One" not in second.content.decode() and "lead-one@example.nhs.uk" not in second.content.decode()
+    # Everyone else is refused, as before the page was kept, and is never served it.
+    for other in (
+        person("lead-there", "ICS lead", icb=world.other_icb),
+        person("editor", "Network editor", network=world.network),
+        person("national", "National administrator"),
+        person("no-role", None),
+        None,
+    ):
+        for _ in range(2):
+            refused = client_of(other).get(workspace)
+            assert refused.status_code in (302, 403, 404) and CACHE not in refused
+            assert "Virtual ward" not in refused.content.decode()
+
+    # A shortlist one lead makes is in the other's workspace at once (the write retired the kept page).
+    made = one.post(f"/ics/{world.icb.slug}/workspace/shortlists/", {"name": "Board paper, March 2027"})
+    assert made.status_code == 302
+    fresh = two.get(workspace)
+    assert fresh[CACHE] == "miss" and "Board paper, March 2027" in fresh.content.decode()
+    assert two.get(workspace)[CACHE] == "hit"

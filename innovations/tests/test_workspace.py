@@ -86,7 +86,7 @@ def test_anonymous_visitors_are_asked_to_sign_in(client, personas):
 
 
 def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(
-    client_as, world, django_assert_num_queries
+    client_as, world, django_assert_num_queries, settings
 ):
     here = make_innovation(name="Already here")
     adopt_in(here, icbs("T01"), AdoptionStatus.EMBEDDED)
@@ -96,12 +96,21 @@ def test_the_workspace_shows_adoptions_comparison_gaps_and_runs_fixed_queries(
         adopt_in(proven, icbs("N03", "T03", "N01"))
     client = client_as("ICS lead")
     client.get(WORKSPACE)
-    # session, the person with their roles and membership, the ICB, adoptions page (counted from the kept totals), the
-    # ICBs, totals and the kept gap list's length and first page (cached), shortlists, submissions,
-    # gap page with NICE codes
+    # Kept for the ICB's leads (page_cache.audience_page): the session and the person, no more.
+    with django_assert_num_queries(2):
+        kept = client.get(WORKSPACE)
+    assert kept["X-Audience-Cache"] == "hit"
+    settings.AUDIENCE_PAGE_CACHE = False
+    # Rendered: session, the person with their roles and membership, the ICB, adoptions page (counted
+    # from the kept totals), the ICBs, totals and the kept gap list's length and first page (cached),
+    # shortlists, submissions, gap page with NICE codes
     with django_assert_num_queries(8):
         response = client.get(WORKSPACE)
     html = response.content.decode()
+    assert html == kept.content.decode().replace(
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', kept.content.decode()).group(1),
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]*)"', html).group(1),
+    )
     assert "Already here" in html
     assert "Embedded: 1" in html
     assert f"Average in {world.region.name}" in html
