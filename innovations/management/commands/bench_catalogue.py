@@ -14,7 +14,8 @@ the sizes). Two parts, both printed as Markdown tables:
    loaded by CONNECTIONS keep-alive connections for SECONDS per page from this process: requests
    a second as a share of /robots.txt's, and p50 and p99. Anonymous visitors first (page cache),
    then signed in as the bench's ICS lead (public pages kept for the lead's audience,
-   page_cache.audience_page; the workspace too, kept for the leads of its ICB).
+   page_cache.audience_page); the lead's workspace and gap list signed in only (the workspace kept
+   for the leads of its ICB).
 
 The machines are shared and noisy: compare ratios within one run, not milliseconds across runs.
 `--json FILE` writes the figures too, so that `make bench` can set sizes side by side.
@@ -332,15 +333,19 @@ class _Server:
         self.process.wait(timeout=30)
         self.log.close()
 
-    def first_hit(self, url: str) -> float:
+    def first_hit(self, url: str, cookie: str = "bench=first") -> float:
         started = time.perf_counter()
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        conn.request("GET", url, headers={"Host": "127.0.0.1", "Cookie": "bench=first"})
+        conn.request("GET", url, headers={"Host": "127.0.0.1", "Cookie": cookie})
         conn.getresponse().read()
         return (time.perf_counter() - started) * 1000
 
 
-def _http(pages: list[tuple[str, str]], *, connections: int, seconds: float, stdout) -> list[dict]:
+def _http(
+    pages: list[tuple[str, str]], lead_pages: list[tuple[str, str]], *, connections: int, seconds: float, stdout
+) -> list[dict]:
+    """Each public page loaded by the public and by the signed-in lead; each of the lead's own pages
+    by the lead only (the public is sent to sign in)."""
     with _Server() as server:
         stdout.write(server.note)
         # Both workers and their threads up and connected before anything is measured.
@@ -354,6 +359,11 @@ def _http(pages: list[tuple[str, str]], *, connections: int, seconds: float, std
             rendered = _load(server.port, url, connections=connections, seconds=seconds, cookie=signed_in)
             rows.append({"page": name, "url": url, "first": first_ms, "anonymous": anonymous, "rendered": rendered})
             stdout.write(f"  {name}: {anonymous['rps']:.0f} req/s cached, {rendered['rps']:.0f} signed in")
+        for name, url in lead_pages:
+            first_ms = server.first_hit(url, signed_in)
+            rendered = _load(server.port, url, connections=connections, seconds=seconds, cookie=signed_in)
+            rows.append({"page": name, "url": url, "first": first_ms, "anonymous": None, "rendered": rendered})
+            stdout.write(f"  {name}: {rendered['rps']:.0f} req/s signed in")
         return rows
 
 
@@ -476,8 +486,10 @@ class Command(BaseCommand):
         figures = {"innovations": total, "server": server, "http": None}
         if http:
             self.stdout.write(f"\nOver HTTP: gunicorn, {connections} connections, {seconds:.0f} s a page.")
+            lead_pages = _lead_pages()
             loaded = _http(
-                [(r["page"], r["url"]) for r in server[:-2]],
+                [(r["page"], r["url"]) for r in server[: -len(lead_pages)]],
+                lead_pages,
                 connections=connections,
                 seconds=seconds,
                 stdout=self.stdout,
@@ -493,13 +505,14 @@ class Command(BaseCommand):
             self.stdout.write("|---|---:|---:|---:|---:|---:|---:|")
             for row in loaded:
                 a, r = row["anonymous"], row["rendered"]
+                public = f"{a['rps'] / minimal:.0%} | {a['p50']:.0f} / {a['p99']:.0f}" if a else "— | —"
                 self.stdout.write(
-                    f"| {row['page']} | {row['first']:.0f} | "
-                    f"{a['rps'] / minimal:.0%} | {a['p50']:.0f} / {a['p99']:.0f} | "
-                    f"{r['rps'] / minimal:.0%} | {r['p50']:.0f} / {r['p99']:.0f} | {_errors(a, r)} |"
+                    f"| {row['page']} | {row['first']:.0f} | {public} | "
+                    f"{r['rps'] / minimal:.0%} | {r['p50']:.0f} / {r['p99']:.0f} | "
+                    f"{_errors(*(f for f in (a, r) if f))} |"
                 )
             figures["http"] = loaded
-            if any(row["anonymous"]["errors"] or row["rendered"]["errors"] for row in loaded):
+            if any((row["anonymous"] or {}).get("errors") or row["rendered"]["errors"] for row in loaded):
                 self.stdout.write(f"\nThe served portal's log: {LOG_FILE.relative_to(BASE_DIR)}.")
         if json_path:
             Path(json_path).write_text(json.dumps(figures, indent=1))
@@ -557,5 +570,6 @@ class Command(BaseCommand):
                 for run in runs:
                     minimal = run["http"][0]["anonymous"]["rps"]
                     mine = run["http"][i]
-                    cells.append(f"{mine['anonymous']['rps'] / minimal:.0%} | {mine['rendered']['rps'] / minimal:.0%}")
+                    public = f"{mine['anonymous']['rps'] / minimal:.0%}" if mine["anonymous"] else "—"
+                    cells.append(f"{public} | {mine['rendered']['rps'] / minimal:.0%}")
                 self.stdout.write(f"| {row['page']} | " + " | ".join(cells) + " |")
