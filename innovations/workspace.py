@@ -125,6 +125,7 @@ def proven_elsewhere_page(request: HttpRequest, icb: IntegratedCareBoard, form: 
 
 
 @require_safe
+@audience_page
 def proven_elsewhere(request: HttpRequest, slug: str) -> HttpResponse:
     """Public: proven innovations this ICS has not adopted, with filters; its leads can shortlist them."""
     icb = _get_icb(slug)

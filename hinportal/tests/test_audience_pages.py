@@ -32,6 +32,7 @@ def pages(world) -> dict[str, str]:
         "innovation": innovation.get_absolute_url(),
         "programme": programme.get_absolute_url(),
         "ICS": world.icb.get_absolute_url(),
+        "gap list": f"/ics/{world.icb.slug}/proven-elsewhere/",
         "home": "/",
         "listing": "/innovations/",
         "search of the listing": "/innovations/?q=falls&clinical_area=urology",
@@ -46,7 +47,7 @@ def pages(world) -> dict[str, str]:
 
 
 KEPT_PAGES = [
-    *("innovation", "programme", "ICS", "home", "listing", "search of the listing", "site search"),
+    *("innovation", "programme", "ICS", "gap list", "home", "listing", "search of the listing", "site search"),
     *("programmes", "networks", "network", "ICS list", "publications", "publication"),
 ]
 
