@@ -19,7 +19,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -72,9 +72,12 @@ def replica_has(position: str | None) -> bool:
     replica or no position to reach, and for a replica promoted to primary, which replays nothing)."""
     if position is None or not has_replica():
         return True
-    with connections[REPLICA].cursor() as cursor:
-        cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [position])
-        return cursor.fetchone()[0]
+    try:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT coalesce(pg_last_wal_replay_lsn() >= %s::pg_lsn, true)", [position])
+            return cursor.fetchone()[0]
+    except DatabaseError:  # gone since it answered the page: keep nothing rather than fail the page
+        return False
 
 
 def replica_reads(get_response: Handler) -> Handler:
