@@ -14,8 +14,8 @@ the sizes). Two parts, both printed as Markdown tables:
    loaded by CONNECTIONS keep-alive connections for SECONDS per page from this process: requests
    a second as a share of /robots.txt's, and p50 and p99. Anonymous visitors first (page cache),
    then signed in as the bench's ICS lead (public pages kept for the lead's audience,
-   page_cache.audience_page); the lead's workspace and gap list signed in only (the workspace kept
-   for the leads of its ICB).
+   page_cache.audience_page); the lead's workspace and gap list signed in only (both kept per
+   audience too, the workspace for the leads of its ICB).
 
 The machines are shared and noisy: compare ratios within one run, not milliseconds across runs.
 `--json FILE` writes the figures too, so that `make bench` can set sizes side by side.
@@ -181,7 +181,7 @@ def _server_times(runs: int, stdout) -> list[dict]:
             cold, cold_queries = _timed(lead, url, runs=runs, clear=True)
             warm, warm_queries = _timed(lead, url, runs=runs, clear=False)
         per_audience = None
-        if lead.get(url).get(AUDIENCE_HEADER) == "miss":  # the workspace, kept for the ICB's leads
+        if lead.get(url).get(AUDIENCE_HEADER) == "miss":  # kept per audience
             per_audience, _ = _timed(lead, url, runs=runs, clear=False)
         rows.append(
             {
@@ -388,7 +388,7 @@ def _soak_rounds() -> dict[str, list[str]]:
 
 def _soak(*, connections: int, seconds: float, stdout) -> dict:
     """CONNECTIONS connections for SECONDS over listing, detail and ICS pages, one in four signed in
-    as the bench's ICS lead (so rendered each time, its public parts kept), the rest as the public."""
+    as the bench's ICS lead (pages kept for the lead's audience), the rest as the public."""
     kinds = _soak_rounds()
     rounds, owner = [], {}
     for kind, urls in kinds.items():
