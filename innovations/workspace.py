@@ -86,9 +86,13 @@ def why_listed(innovation: Innovation) -> str:
     return f"{reach}; real-world evaluation"
 
 
-def proven_elsewhere_page(request: HttpRequest, icb: IntegratedCareBoard, form: ProvenElsewhereFilterForm) -> dict:
-    """One page of the ICB's gap list, each row saying why it is listed: ranked by reach, or, when
-    the lead searches it, by the portal's one ranking (each row then also says why it matched)."""
+def proven_elsewhere_page(
+    request: HttpRequest, icb: IntegratedCareBoard, form: ProvenElsewhereFilterForm, *, number: str | None = "1"
+) -> dict:
+    """One page of the ICB's gap list (the `number`th; the first for the ICS page's and the
+    workspace's previews, whose own `?page=` is not the list's), each row saying why it is listed:
+    ranked by reach, or, when the lead searches it, by the portal's one ranking (each row then also
+    says why it matched)."""
     filters = dict(form.cleaned_data) if form.is_valid() else {}
     text = filters.pop("q", "")
     key = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()
@@ -116,7 +120,7 @@ def proven_elsewhere_page(request: HttpRequest, icb: IntegratedCareBoard, form: 
         page = ranked_page(request, found, [source], per_page=PAGE_SIZE, rows={Innovation: rows})
         ordered = list(page.object_list)
     else:
-        page = nearest_page(Paginator(ids, PAGE_SIZE), request.GET.get("page"))
+        page = nearest_page(Paginator(ids, PAGE_SIZE), number)
         fetched = {row.pk: row for row in rows(Innovation.objects.filter(pk__in=list(page.object_list)))}
         ordered = [fetched[pk] for pk in page.object_list if pk in fetched]
     for row in ordered:
@@ -141,7 +145,7 @@ def proven_elsewhere(request: HttpRequest, slug: str) -> HttpResponse:
             ("Integrated care systems", reverse("networks:icb_list")),
             (icb.short_name, icb.get_absolute_url()),
         ],
-        **proven_elsewhere_page(request, icb, form),
+        **proven_elsewhere_page(request, icb, form, number=request.GET.get("page")),
     }
     page = context["gap_page"]
     context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

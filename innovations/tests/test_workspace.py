@@ -292,3 +292,23 @@ def test_a_lead_may_change_their_icbs_submission_only_while_it_is_a_draft(person
     other_lead = make_person("other-lead", "ICS lead", icb=world.other_icb)
     innovation.status = Status.DRAFT
     assert not can_change(other_lead, innovation)
+
+
+def test_the_previews_show_the_top_of_the_gap_list_whatever_page_their_address_asks(client_as):
+    # The workspace's ?page= pages its adoptions, and the ICS page has none: neither is the gap list's.
+    widest = make_innovation(name="Widest of all")
+    make_guidance(innovation=widest)
+    adopt_in(widest, icbs("T03", "N01", "N02", "N03"))
+    for n in range(21):  # 22 proven in all: two pages of the list
+        innovation = make_innovation(name=f"Proven {n:02d}")
+        make_guidance(innovation=innovation)
+        adopt_in(innovation, icbs("T03", "N01", "N02"))
+    client = client_as("ICS lead")
+    for address, total in ((WORKSPACE, "22 proven innovations not adopted here"), ("/ics/harbourside/", ": 22")):
+        for page in ("1", "2"):
+            html = client.get(address, {"page": page}).content.decode()
+            assert "Widest of all" in html and total in html, (address, page)
+    # The list's own pages still page it.
+    assert "Widest of all" in listed(client.get(GAPS).content.decode())
+    second = listed(client.get(GAPS, {"page": "2"}).content.decode())
+    assert len(second) == 2 and "Widest of all" not in second
