@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from hinportal import devdb
 from hinportal.tests.test_database_outage import BASE_DIR, Cluster, get, schema_of_the_test_database, serve
@@ -36,6 +37,12 @@ def post(url: str) -> tuple[int, dict]:
         return error.code, dict(error.headers)
 
 
+def first_network(primary: Path) -> tuple[str, str]:
+    """The slug and name of the network whose page the tests read (the first by code)."""
+    slug, name = sql(primary, "SELECT slug || '|' || name FROM networks_network ORDER BY code LIMIT 1").split("|")
+    return slug, name
+
+
 @pytest.fixture
 def primary_and_replica(request, db, tmp_path):
     """A primary and its replica, and the portal served from both; every page read from a database
@@ -45,8 +52,8 @@ def primary_and_replica(request, db, tmp_path):
     page_cache_seconds = asked.get("page_cache_seconds", "0")
     cache_url = {}
     if asked.get("shared_cache"):
-        where = request.getfixturevalue("redis_cache").connection_pool.connection_kwargs
-        cache_url = {"CACHE_URL": f"redis://{where['host']}:{where['port']}/{where['db']}"}
+        request.getfixturevalue("redis_cache")  # this process's cache the machine's Redis, emptied
+        cache_url = {"CACHE_URL": settings.CACHES["default"]["LOCATION"]}
     schema = schema_of_the_test_database()
     primary = Cluster()
     replica_folder = Path(str(primary.folder) + "-replica")
@@ -85,7 +92,7 @@ def primary_and_replica(request, db, tmp_path):
 def test_anonymous_reads_come_from_the_replica_and_writers_read_their_writes(primary_and_replica):
     primary, replica, base, _ = primary_and_replica
     assert sql(replica, "SELECT pg_is_in_recovery()") == "t"
-    slug, name = sql(primary, "SELECT slug || '|' || name FROM networks_network ORDER BY code LIMIT 1").split("|")
+    slug, name = first_network(primary)
     page = f"{base}/networks/{slug}/"
     assert name in get(page)[2]
 
@@ -118,7 +125,7 @@ def test_a_page_kept_from_the_replica_is_never_served_to_someone_reading_the_pri
     # Pages kept per audience (page_cache.audience_page): a visitor with a cookie but no session
     # reads the replica, one who has just written reads the primary; both are the public audience.
     primary, replica, base, _ = primary_and_replica
-    slug, name = sql(primary, "SELECT slug || '|' || name FROM networks_network ORDER BY code LIMIT 1").split("|")
+    slug, name = first_network(primary)
     page = f"{base}/networks/{slug}/"
     sql(replica, "SELECT pg_wal_replay_pause()")
     first = "code = (SELECT min(code) FROM networks_network)"
@@ -141,7 +148,7 @@ def test_nothing_read_from_a_lagging_replica_is_kept_after_a_public_write(primar
     # reads the replica. Were the page kept while the replica lags, the page from before the write
     # would be kept under the version after it, for everyone, for the page cache's 300 s.
     primary, replica, base, env = primary_and_replica
-    slug, name = sql(primary, "SELECT slug || '|' || name FROM networks_network ORDER BY code LIMIT 1").split("|")
+    slug, name = first_network(primary)
     page = f"{base}/networks/{slug}/"
     assert get(page)[1].get("X-Page-Cache") == "miss"
     assert get(page)[1].get("X-Page-Cache") == "hit"
