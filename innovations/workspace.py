@@ -92,7 +92,8 @@ def proven_elsewhere_page(
     """One page of the ICB's gap list (the `number`th; the first for the ICS page's and the
     workspace's previews, whose own `?page=` is not the list's), each row saying why it is listed:
     ranked by reach, or, when the lead searches it, by the portal's one ranking (each row then also
-    says why it matched)."""
+    says why it matched; a search is paged by the address's `?page=`, as ranked_page pages every
+    search, and only the gap list page itself searches)."""
     filters = dict(form.cleaned_data) if form.is_valid() else {}
     text = filters.pop("q", "")
     key = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()
