@@ -4,8 +4,8 @@ every operation.
 Django's RedisCacheClient.get_client builds a new redis.Redis around the server's connection pool
 for each get, set or delete, and redis-py 8 copies its table of about 170 response callbacks into
 every new client: some 47 µs an operation on this project's machines, against a few µs for the
-round trip to a local Redis. A signed-in page served whole from the shared cache makes three such
-operations (its session, the public version, the page). A client holds nothing but its pool and
+round trip to a local Redis. A signed-in page served whole from the shared cache makes two such
+operations (its session, then the public version and the page together). A client holds nothing but its pool and
 that table, so one is kept per pool. Django gives each thread a backend of its own, so each
 gunicorn thread keeps its own client; a pool starts afresh in a forked process.
 """

@@ -37,7 +37,7 @@ import zlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -94,6 +94,22 @@ def public_version() -> float:
     if memo is not None:
         memo["version"] = version
     return version
+
+
+def _version_and(key: str) -> tuple[float, Any]:
+    """The public version and the value kept under `key`, in one round trip to the shared cache
+    unless this request has read the version already (a page kept per audience, served to the
+    signed in, costs two: their session, then these)."""
+    memo = _memo.get()
+    if memo is not None and "version" in memo:
+        return memo["version"], cache.get(key)
+    found = cache.get_many([VERSION_KEY, key])
+    if VERSION_KEY not in found:
+        return public_version(), None
+    version = found[VERSION_KEY]
+    if memo is not None:
+        memo["version"] = version
+    return version, found.get(key)
 
 
 def _bump(position: str | None = None) -> None:
@@ -249,11 +265,12 @@ def audience_page(view: Handler) -> Handler:
         # A page read from a replica, which may lag, is never served to someone who reads from the
         # primary (signed in, or who has just written: replicas.py), though their audience is the same.
         source = "replica" if reads_from_replica() else "primary"
-        # ":2": pages kept compressed as well as plain; one kept by an older release is not read.
-        key = versioned(f"audience-page:2:{_address(request, audience(request.user), source)}")
-        stored = cache.get(key)
-        if stored is not None:
-            headers, parts, deflated = stored
+        # ":3": each page kept with its version, under a key without it; one kept by an older
+        # release is not read.
+        key = f"audience-page:3:{_address(request, audience(request.user), source)}"
+        version, stored = _version_and(key)
+        if stored is not None and stored[0] == version:
+            _, headers, parts, deflated = stored
             token = get_token(request).encode() if len(parts) > 1 else b""
             if _accepts_gzip(request):
                 response = HttpResponse(_gzipped(parts, deflated, token), headers=headers)
@@ -269,7 +286,7 @@ def audience_page(view: Handler) -> Handler:
                 response[AUDIENCE_HEADER] = "behind"
                 return response
             parts = CSRF_VALUE.split(response.content)
-            stored = (dict(response.items()), parts, _deflated(parts))
+            stored = (version, dict(response.items()), parts, _deflated(parts))
             cache.set(key, stored, lifetime(settings.PUBLIC_PAGE_CACHE_SECONDS))
             response[AUDIENCE_HEADER] = "miss"
         return response

@@ -250,3 +250,34 @@ def test_a_systems_workspace_is_kept_for_its_leads_and_shown_to_nobody_else(worl
     fresh = two.get(workspace)
     assert fresh[CACHE] == "miss" and "Board paper, March 2027" in fresh.content.decode()
     assert two.get(workspace)[CACHE] == "hit"
+
+
+def test_a_kept_page_costs_the_signed_in_two_round_trips_to_the_shared_cache(world, pages, settings, redis_cache):
+    # As in production with a shared cache: the session is kept there too.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    from django.core.cache import cache
+
+    first, second = audiences(world)["ICS leads of one system"]
+    assert client_of(first).get(pages["innovation"])[CACHE] == "miss"
+    lead = client_of(second)
+    client = cache._cache.get_client()  # the one client every operation of this thread uses
+    sent: list[str] = []
+    execute = client.execute_command
+
+    def recorded(*args, **options):
+        sent.append(args[0])
+        return execute(*args, **options)
+
+    client.execute_command = recorded
+    try:
+        served = lead.get(pages["innovation"])
+    finally:
+        del client.execute_command
+    assert served[CACHE] == "hit" and "Falls prevention app" in served.content.decode()
+    assert sent == ["GET", "MGET"]  # the session; then the public version and the page together
+
+    # A write moves the version on: the page kept before it is no longer served, though its key is
+    # the same, and the page rendered afresh is kept in its place.
+    make_innovation(name="Another falls app")
+    assert lead.get(pages["innovation"])[CACHE] == "miss"
+    assert lead.get(pages["innovation"])[CACHE] == "hit"
