@@ -236,6 +236,8 @@ def public_page_cache(get_response: Handler) -> Handler:
         ):
             # A cookie-less GET is read from the replica whenever there is one (replicas.replica_reads).
             if not _current(has_replica()):
+                # Nor may a browser or CDN keep it without asking again: the next answer may be newer.
+                response["Cache-Control"] = "no-cache"
                 response[HEADER] = "behind"
                 return response
             response["Last-Modified"] = http_date(version)

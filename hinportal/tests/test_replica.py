@@ -165,7 +165,7 @@ def test_nothing_read_from_a_lagging_replica_is_kept_after_a_public_write(primar
     for _ in range(3):  # read from the replica, and not kept
         status, headers, html = get(page)
         assert status == 200 and name in html and "Renamed on the primary" not in html
-        assert headers.get("X-Page-Cache") == "behind"
+        assert headers.get("X-Page-Cache") == "behind" and headers.get("Cache-Control") == "no-cache"
         status, headers, html = get(page, cookie="csrftoken=x")  # kept per audience, when it may be
         assert status == 200 and name in html and headers.get("X-Audience-Cache") == "behind"
 
@@ -176,5 +176,6 @@ def test_nothing_read_from_a_lagging_replica_is_kept_after_a_public_write(primar
         time.sleep(0.2)
     status, headers, html = get(page)
     assert "Renamed on the primary" in html and headers.get("X-Page-Cache") == "hit"
+    assert "public" in headers.get("Cache-Control") and "max-age" in headers.get("Cache-Control")
     status, headers, html = get(page, cookie="csrftoken=x")
     assert "Renamed on the primary" in html and headers.get("X-Audience-Cache") in ("miss", "hit")
