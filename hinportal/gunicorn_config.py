@@ -22,3 +22,12 @@ limit_request_line = 4094
 limit_request_fields = 60
 limit_request_field_size = 8190
 control_socket_disable = True
+
+
+def post_worker_init(worker: object) -> None:
+    """Load the search model and vectors in the background as each worker starts (search.semantic)."""
+    import threading
+
+    from hinportal.lib.search.semantic import warm_up
+
+    threading.Thread(target=warm_up, name="search-warm-up", daemon=True).start()

@@ -2,6 +2,11 @@
 tie-breaks, reasons, bad input, the model failing, and embeddings kept current on every write path."""
 
 import logging
+import os
+import subprocess
+import sys
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +17,9 @@ from hinportal.lib.search import semantic
 from hinportal.lib.search.parse import STOP_WORDS, parse
 from hinportal.lib.search.sql import bodies
 from hinportal.models import Embedding, Synonym
+from hinportal.tests.test_database_outage import free_port
 from hinportal.tests.test_imports import INNOVATION_IMPORT, confirm, upload
+from hinportal.tests.test_two_hosts import BASE_DIR, database_url
 from innovations.models import Innovation
 from innovations.tests.factories import adopt_in, make_evidence, make_guidance, make_innovation, make_programme
 from networks.tests.factories import make_icb
@@ -275,3 +282,58 @@ def test_threads_stem_words_at_once_without_tripping_on_each_other():
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda _: [stem(word) for word in words], range(8)))
     assert all(result == expected for result in results)
+
+
+def test_a_worker_warms_search_up_on_a_thread_of_its_own(transactional_db, caplog):
+    # Committed, as the warm-up reads on its own connection, as in a gunicorn worker.
+    innovation = make_innovation(name="Virtual ward for frail older people")
+    semantic.refresh_embeddings()
+    assert semantic.index.version is None  # nothing held yet in this process
+    with caplog.at_level(logging.INFO, logger="hinportal.search"):
+        thread = threading.Thread(target=semantic.warm_up)
+        thread.start()
+        thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert semantic.status.state == "loaded" and semantic.index.version is not None
+    assert innovation.pk in semantic.index.blocks["innovations.innovation"].ids
+    assert any(record.getMessage().startswith("Search warmed up in") for record in caplog.records)
+
+
+def test_a_search_during_the_warm_up_waits_for_the_vectors_and_finds_by_meaning(transactional_db, client):
+    make_innovation(name="Tobacco cessation service", summary="Helps people quit cigarettes.")
+    make_innovation(name="Eczema cream", summary="For dry skin in children.")
+    semantic.refresh_embeddings()
+    thread = threading.Thread(target=semantic.warm_up)
+    thread.start()
+    html = client.get(CATALOGUE, {"q": "stop smoking"}).content.decode()
+    thread.join(timeout=60)
+    assert result_titles(html) == ["Tobacco cessation service"]
+
+
+def test_gunicorn_warms_each_worker_up_as_it_starts(transactional_db, tmp_path):
+    make_innovation(name="Virtual ward for frail older people")
+    make_innovation(name="Falls prevention app")
+    semantic.refresh_embeddings()
+    log = tmp_path / "gunicorn.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),  # the test database, where the two records are
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HTTPS": "off",
+        "WEB_WORKERS": "2",
+        "WEB_THREADS": "2",
+        "BIND": f"127.0.0.1:{free_port()}",
+        "LOG_LEVEL": "INFO",
+    }
+    command = [sys.executable, "-m", "gunicorn", "-c", "hinportal/gunicorn_config.py", "hinportal.wsgi"]
+    with log.open("w") as out:
+        server = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while log.read_text().count("Search warmed up in") < 2:  # once in each worker
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert log.read_text().count("2 vectors held") == 2

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import MD5
 from django.utils import timezone
@@ -245,6 +245,32 @@ class VectorIndex:
 
 
 index = VectorIndex()
+
+
+def warm_up() -> None:
+    """Load the model and this process's vectors now, so that the first search after a start does
+    not wait for them (1.6 s at 100,000 innovations, most of it reading the vectors). gunicorn runs
+    it in each worker as the worker starts, on a thread of its own (hinportal/gunicorn_config.py);
+    a search that comes meanwhile waits for what it needs, as it would have loaded it anyway."""
+    if not settings.SEMANTIC_SEARCH:
+        return
+    started = time.perf_counter()
+    try:
+        model = encoder()
+        if model is None:  # it said why already
+            return
+        model.encode(["warm up"])  # the first pass through the model sets up what later ones reuse
+        held = index.current()
+        logger.info(
+            "Search warmed up in %.2f s: %d vectors held (%.1f MB).",
+            time.perf_counter() - started,
+            sum(len(block.ids) for block in held.blocks.values()),
+            held.nbytes / 1e6,
+        )
+    except Exception:  # the database or the shared cache away: the first search will try again
+        logger.exception("Search not warmed up; the first search will load what it needs.")
+    finally:
+        connections.close_all()  # this thread's own, which nothing else will close
 
 
 def reset_index() -> None:
