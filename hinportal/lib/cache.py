@@ -5,9 +5,9 @@ Django's RedisCacheClient.get_client builds a new redis.Redis around the server'
 for each get, set or delete, and redis-py 8 copies its table of about 170 response callbacks into
 every new client: some 47 µs an operation on this project's machines, against a few µs for the
 round trip to a local Redis. A signed-in page served whole from the shared cache makes two such
-operations (its session, then the public version and the page together). A client holds nothing but its pool and
-that table, so one is kept per pool. Django gives each thread a backend of its own, so each
-gunicorn thread keeps its own client; a pool starts afresh in a forked process.
+operations (its session, then the public version and the page together). A client holds nothing
+but its pool and that table, so one is kept per pool. Django gives each thread a backend of its
+own, so each gunicorn thread keeps its own client; a pool starts afresh in a forked process.
 """
 
 from typing import Any
