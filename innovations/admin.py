@@ -1,10 +1,15 @@
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.template.response import TemplateResponse
 
-from hinportal.lib.admin import WORKFLOW_ACTIONS, LabelledTabularInline, ScopedAdmin, ScopedModelAdmin
+from hinportal.lib.admin import (
+    LINKS_ASSUME_HTTPS,
+    WORKFLOW_ACTIONS,
+    LabelledTabularInline,
+    ScopedAdmin,
+    ScopedModelAdmin,
+)
 from hinportal.lib.exports import SpreadsheetExportMixin
 from hinportal.lib.imports_admin import ImportAdminMixin
 from hinportal.lib.versioning import VersionCheckedForm
@@ -13,8 +18,6 @@ from hinportal.lib.workflow import Status
 from . import help
 from .models import Adoption, EvidenceItem, HelpReply, HelpRequest, Innovation, InnovationFact, NiceGuidance, Programme
 from .resources import AdoptionResource, InnovationResource
-
-URL_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class NiceGuidanceInline(LabelledTabularInline):
@@ -26,7 +29,7 @@ class EvidenceItemInline(admin.StackedInline):
     model = EvidenceItem
     form = VersionCheckedForm
     extra = 0
-    formfield_overrides = URL_HTTPS
+    formfield_overrides = LINKS_ASSUME_HTTPS
 
 
 @admin.register(Innovation)
@@ -51,7 +54,6 @@ class InnovationAdmin(ImportAdminMixin, SpreadsheetExportMixin, ScopedAdmin):
     ]
     national_only_fields = ("is_demo", "published_at")
     inlines = [NiceGuidanceInline, EvidenceItemInline]
-    formfield_overrides = URL_HTTPS
     actions = [*WORKFLOW_ACTIONS, "return_with_note"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "description", "organisation", "website", "lead_network"]}),
@@ -131,7 +133,6 @@ class EvidenceItemAdmin(ScopedAdmin):
     list_select_related = ["innovation"]
     search_fields = ["title", "innovation__name"]
     autocomplete_fields = ["innovation"]
-    formfield_overrides = URL_HTTPS
 
 
 @admin.register(Programme)
@@ -168,7 +169,6 @@ class InnovationFactAdmin(ScopedModelAdmin):
     list_select_related = ["innovation"]
     search_fields = ["value", "innovation__name", "detail"]
     autocomplete_fields = ["innovation"]
-    formfield_overrides = URL_HTTPS
 
 
 class HelpReplyInline(admin.StackedInline):

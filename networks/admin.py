@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import models
 
 from hinportal.lib.access import is_national_admin, may_invite, staff_network_id
 from hinportal.lib.admin import LabelledTabularInline, ScopedModelAdmin
@@ -49,7 +48,6 @@ class NetworkAdmin(ScopedModelAdmin):
     readonly_fields = ["data_source"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [IntegratedCareBoardInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["name", "slug", "code", "former_name", "website", "description", "note"]}),
         ("Licence", {"fields": ["designated_on", "licensed_from", "licensed_until_year"]}),

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import models
 
 from hinportal.lib.access import choosable
 from hinportal.lib.admin import WORKFLOW_ACTIONS, ScopedAdmin
@@ -30,7 +29,6 @@ class PublicationAdmin(ScopedAdmin):
     readonly_fields = ["status_changed_at", "status_changed_by"]
     date_hierarchy = "published_on"
     inlines = [RecommendationInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = WORKFLOW_ACTIONS
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "published_on", "authors", "summary", "body", "external_url"]}),

@@ -2,7 +2,7 @@
 allows, with history, workflow actions and optimistic locking."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -14,7 +14,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import IntegerField, Model, QuerySet
+from django.db.models import Field, IntegerField, Model, QuerySet, URLField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -27,6 +27,9 @@ from .versioning import VersionCheckedForm, Versioned
 EXACT_COUNT_UP_TO = 10_000
 # A row id in a URL: digits that fit in a bigint, so that a forged id is a 404 and not a database error.
 ROW_ID = re.compile(r"[0-9]{1,18}")
+# A link typed without its scheme is taken as https, as Django 6 will take it (Django 5.2 takes http,
+# and warns of the change for every admin form with a link). Every admin and inline here sets it.
+LINKS_ASSUME_HTTPS: Mapping[type[Field], Mapping[str, Any]] = {URLField: {"assume_scheme": "https"}}
 
 
 class EstimatedCountPaginator(Paginator):
@@ -73,6 +76,8 @@ def label_parts(field: Any) -> Any:
 class LabelledTabularInline(admin.TabularInline):
     """A tabular inline whose inputs each carry their column's name (the column heading is not a label)."""
 
+    formfield_overrides = LINKS_ASSUME_HTTPS
+
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
 
@@ -97,6 +102,7 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    formfield_overrides = LINKS_ASSUME_HTTPS
     national_only_fields: tuple[str, ...] = ("is_demo",)
     # Relations that say what a record adopts, spreads or concerns, rather than who owns it:
     # they offer anything public plus the network's own drafts (access.choosable).
