@@ -310,6 +310,23 @@ def test_a_search_during_the_warm_up_waits_for_the_vectors_and_finds_by_meaning(
     assert result_titles(html) == ["Tobacco cessation service"]
 
 
+def test_a_warm_up_without_the_model_says_so_once_and_searches_still_answer(db, client, settings, tmp_path, caplog):
+    make_innovation(name="Asthma check")
+    settings.SEMANTIC_MODEL_DIR = str(tmp_path)  # no weights there
+    semantic.reset_model()
+    try:
+        with caplog.at_level(logging.INFO, logger="hinportal.search"):
+            thread = threading.Thread(target=semantic.warm_up)  # as in a worker: it closes its connections
+            thread.start()
+            thread.join(timeout=60)
+        # The line the bench waits for in each worker, whatever became of the warm-up.
+        assert "Search not warmed up: the model is not available" in caplog.text
+        assert "Search warmed up in" not in caplog.text
+        assert result_titles(client.get(CATALOGUE, {"q": "asthma"})) == ["Asthma check"]
+    finally:
+        semantic.reset_model()
+
+
 def test_gunicorn_warms_each_worker_up_as_it_starts(transactional_db, tmp_path):
     make_innovation(name="Virtual ward for frail older people")
     make_innovation(name="Falls prevention app")

@@ -257,7 +257,8 @@ def warm_up() -> None:
     started = time.perf_counter()
     try:
         model = encoder()
-        if model is None:  # it said why already
+        if model is None:  # searches match words only; one line a worker, as when it warms up
+            logger.warning("Search not warmed up: the model is not available (%s).", status.reason)
             return
         model.encode(["warm up"])  # the first pass through the model sets up what later ones reuse
         held = index.current()
