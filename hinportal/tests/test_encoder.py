@@ -1,13 +1,23 @@
 """The search's sentence encoder: all-MiniLM-L6-v2 run with numpy, from the pinned package's weights."""
 
 import json
+import resource
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from hinportal.lib.search.encoder import MAX_TOKENS, Encoder, ModelUnavailable, Pool, packaged_model_directory
+from hinportal.lib.search.encoder import (
+    MAX_TOKENS,
+    Encoder,
+    ModelUnavailable,
+    Pool,
+    keep_freed_memory,
+    packaged_model_directory,
+)
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
 
@@ -55,3 +65,31 @@ def test_a_pool_of_processes_gives_the_same_vectors_in_the_same_order(encoder):
         pooled = pool.encode(texts)
     assert pooled.shape == (40, 384)
     assert np.allclose(pooled, encoder.encode(texts), atol=1e-5)
+
+
+def _page_faults_reusing_activations(keep: bool) -> int:
+    """In a fresh process: the pages faulted in while blocks the size of a batch's activations are
+    allocated, written and freed again and again, as the encoder's layers do (3 MB each, under the
+    size from which numpy asks the kernel for huge pages)."""
+    if keep:
+        keep_freed_memory()
+    block = 3 << 20
+    blocks = [np.ones(block, dtype=np.uint8) for _ in range(4)]
+    del blocks
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(3):
+        blocks = [np.ones(block, dtype=np.uint8) for _ in range(4)]
+        del blocks
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+def test_an_encoding_process_reuses_the_memory_it_frees():
+    """glibc gives large freed blocks back to the kernel, so each layer's activations came back as
+    new pages; a pool's workers keep them (measured: `manage.py embed --all`, README)."""
+    pages = (12 << 20) * 3 // resource.getpagesize()
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as fresh:
+        as_glibc_does = fresh.submit(_page_faults_reusing_activations, False).result()
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as fresh:
+        kept = fresh.submit(_page_faults_reusing_activations, True).result()
+    assert as_glibc_does > pages // 3  # what the setting is for
+    assert kept < pages // 50
