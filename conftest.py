@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from hinportal.lib.search import semantic
 from innovations.services import load_catalogue
@@ -86,6 +87,10 @@ def page(chromium_path, live_server, monkeypatch):
         # tooling does: a <script> added to the page would be refused by its Content-Security-Policy.
         context.add_init_script(path=str(AXE_SCRIPT))
         yield context.new_page()
+        # While Playwright's event loop runs in this thread, Django keeps this thread's database
+        # connections apart from the ones it uses otherwise (asgiref's Local), so a query the test
+        # made opened one that nothing else would close: the test database could not be dropped.
+        connections.close_all()
         context.close()
         browser.close()
 
