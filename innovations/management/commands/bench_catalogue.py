@@ -25,6 +25,7 @@ The machines are shared and noisy: compare ratios within one run, not millisecon
 import http.client
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -53,6 +54,31 @@ LEAD = "bench-lead"
 BENCH_CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
 # The served portal's own log (its errors and tracebacks), kept for reading after a run.
 LOG_FILE = BASE_DIR / ".local" / "bench-gunicorn.log"
+
+
+def machine() -> str:
+    """What a run was measured on, printed above its figures: the CPU, its cores and memory, the
+    PostgreSQL server, and which kernels OpenBLAS (numpy's BLAS, under the search model) runs, which
+    `OPENBLAS_CORETYPE` can force: on one AVX-512 machine the seed's embedding took 55% longer with
+    the AVX2 ones (README)."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        cpuinfo = ""
+    fields = dict(line.split(":", 1) for line in cpuinfo.splitlines() if ":" in line)
+    fields = {name.strip(): value.strip() for name, value in fields.items()}
+    cpu = fields.get("model name") or platform.machine() or "an unknown CPU"
+    if "avx512f" in fields.get("flags", "").split():
+        cpu += " with AVX-512"
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    with connection.cursor() as cursor:
+        version = cursor.connection.server_version
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    kernels = f"those OPENBLAS_CORETYPE={forced} names" if forced else "its own choice for the CPU"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GB; PostgreSQL {version // 10000}.{version % 10000}; "
+        f"OpenBLAS kernels: {kernels}"
+    )
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -477,6 +503,7 @@ class Command(BaseCommand):
         total = Innovation.objects.count()
         adoptions = sum(Innovation.objects.values_list("adopted_icb_count", flat=True).iterator(chunk_size=10000))
         self.stdout.write(f"## {total:,} innovations ({adoptions:,} adopting ICBs in all)\n")
+        self.stdout.write(f"Measured on {machine()}.\n")
         with override_settings(ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
             server = _server_times(runs, self.stdout)
         base = server[0]["warm"]
@@ -502,7 +529,7 @@ class Command(BaseCommand):
                 f"{row['cold'] / base:.0f}× | {row['warm'] / base:.0f}× | {times(audience)} | {times(cached)} | "
                 f"{row['queries'][0]} / {row['queries'][1]} |"
             )
-        figures = {"innovations": total, "server": server, "http": None}
+        figures = {"innovations": total, "machine": machine(), "server": server, "http": None}
         if http:
             self.stdout.write(f"\nOver HTTP: gunicorn, {connections} connections, {seconds:.0f} s a page.")
             lead_pages = _lead_pages()
@@ -541,6 +568,7 @@ class Command(BaseCommand):
         total = Innovation.objects.count()
         length = f"{seconds / 60:.0f}-minute" if seconds >= 120 else f"{seconds:.0f}-second"
         self.stdout.write(f"## A {length} run at {total:,} innovations\n")
+        self.stdout.write(f"Measured on {machine()}.\n")
         figures = _soak(connections=connections, seconds=seconds, stdout=self.stdout)
         minimal = figures["minimal"]
         self.stdout.write(
@@ -557,13 +585,20 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"\nThe served portal's log: {LOG_FILE.relative_to(BASE_DIR)}.")
         if json_path:
-            Path(json_path).write_text(json.dumps({"innovations": total, "soak": figures}, indent=1))
+            Path(json_path).write_text(
+                json.dumps({"innovations": total, "machine": machine(), "soak": figures}, indent=1)
+            )
 
     def compare(self, runs: list[dict]) -> None:
         """Each page's cost at each size as a multiple of the minimal page in the same run, and how
         much it grew from the smallest size to the largest."""
         runs = sorted(runs, key=lambda run: run["innovations"])
         sizes = [f"{run['innovations']:,}" for run in runs]
+        machines = sorted({run.get("machine", "a machine not recorded") for run in runs})
+        if len(machines) > 1:
+            self.stdout.write("\nThese runs were on different machines: " + "; ".join(machines) + ".")
+        else:
+            self.stdout.write(f"\nMeasured on {machines[0]}.")
         self.stdout.write(
             "\n## Growth with size (each figure: times the minimal page's warm server time in the same run)\n"
         )
