@@ -186,8 +186,10 @@ def keep_freed_memory() -> None:
         mallopt = ctypes.CDLL("libc.so.6").mallopt
     except (OSError, AttributeError):
         return
-    mallopt(M_MMAP_THRESHOLD, 256 << 20)  # blocks up to 256 MB come from the heap, which is reused
-    mallopt(M_TRIM_THRESHOLD, 1 << 30)  # and the heap is not shrunk while less than 1 GB is free
+    # Blocks up to 32 MB (the most every 64-bit glibc accepts; a batch's largest array, at the
+    # longest texts, is 25 MB) come from the heap, which is reused,
+    mallopt(M_MMAP_THRESHOLD, 32 << 20)
+    mallopt(M_TRIM_THRESHOLD, 1 << 30)  # and the heap is not shrunk while less than 1 GB of it is free.
 
 
 def _start_worker(directory: str) -> None:
