@@ -58,3 +58,27 @@ def test_a_first_staff_sign_in_sets_up_an_authenticator_app(editor, page, width)
     assert_accessible(page)
     page.get_by_role("link", name="Continue").click()
     page.wait_for_url("**/admin/")
+
+
+def test_the_staff_dashboard_reflows_at_320_pixels(editor, page):
+    """Django's dashboard keeps every cell on one line; a record's full name must wrap instead."""
+    from hinportal.lib.workflow import Status
+    from innovations.tests.factories import make_innovation
+
+    name = "Shared decision-making tool for type 1 diabetes in young people moving to adult services"
+    make_innovation(name=name, status=Status.IN_REVIEW, lead_network=editor.membership.network)
+    app = second_factor_device(editor)
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto("/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Security code").fill(current_code(app))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/admin/")
+    link = page.get_by_role("link", name=name)
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320  # all of it on the screen
+    assert page.get_by_text("No changes recorded yet.").count() == 0  # its creation, in the history
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert_accessible(page)
