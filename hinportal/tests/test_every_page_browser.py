@@ -50,10 +50,13 @@ def public_pages(icb) -> list[str]:
         "/programmes/",
         Programme.objects.get(short_name="FREED").get_absolute_url(),
         "/programmes/medtech-funding-mandate/",
+        # A heading with a word longer than a 320 px line ("Hypercholesterolaemia").
+        "/programmes/lipid-management/",
         "/networks/",
         Network.objects.get(code="HI-WEST").get_absolute_url(),
         "/ics/",
         icb.get_absolute_url(),
+        "/ics/northamptonshire/",  # the same, in an ICS page's heading
         f"/ics/{icb.slug}/proven-elsewhere/",
         "/publications/",
         Publication.objects.get(slug="hewitt-review").get_absolute_url(),
