@@ -139,6 +139,36 @@ def test_every_public_and_lead_page(portal, page, width, html_validator):
     assert not problems + refused, "\n".join(problems + refused)
 
 
+# Not pages: files, feeds, forms that write, the staff screens, and the account's own pages.
+NOT_CRAWLED = ("/admin/", "/account/", "/export", ".csv", ".json", ".xml", ".xlsx", "/feed/", "/help/", "unsubscribe")
+
+
+def test_no_page_the_public_can_reach_scrolls_sideways_at_320_pixels(portal, page):
+    """The page types above are one record each, but the records' own words differ: headings with a
+    word longer than the line made five pages of the development data scroll sideways, and no test
+    of a page type saw it. So every page linked from the lists, and from what they link to, once
+    each (one address per path, whatever its query string)."""
+    page.set_viewport_size({"width": 320, "height": 900})
+    queue = ["/", "/innovations/", "/programmes/", "/ics/", "/networks/", "/publications/"]
+    seen: set[str] = set()
+    wide = []
+    while queue:
+        path = queue.pop(0)
+        if path.split("?")[0] in seen or any(part in path for part in NOT_CRAWLED):
+            continue
+        seen.add(path.split("?")[0])
+        response = page.goto(path)
+        if response is None or response.status != 200 or "text/html" not in response.headers["content-type"]:
+            continue
+        page.evaluate("document.querySelectorAll('details').forEach(details => { details.open = true; })")
+        if (scroll := page.evaluate("document.documentElement.scrollWidth")) > 320:
+            wide.append(f"{path}: {scroll} px")
+        links = page.eval_on_selector_all("a[href^='/']", "links => links.map(link => link.getAttribute('href'))")
+        queue += [link.split("#")[0] for link in links]
+    assert len(seen) > 250  # every record's page, not only the lists
+    assert not wide, "Scroll sideways at 320 px:\n" + "\n".join(wide)
+
+
 @pytest.mark.parametrize("width", [1280, 320])
 def test_charts_are_one_size_with_16_pixel_labels_and_maps_link_every_tile(portal, page, width):
     from innovations.models import Programme
