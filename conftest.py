@@ -13,6 +13,17 @@ from innovations.services import load_catalogue
 from networks.services import load_reference_data
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the group from the marker
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that share the machine's Redis (the shared cache, which each of them empties, and the
+    two hosts' sessions) run on one xdist worker, one after another (`--dist loadgroup`, pytest.ini).
+    Run side by side, one test's FLUSHDB wiped another's public version and replica position, and
+    the replica test then kept a page read from before a write (a failed CI run at 7c20049)."""
+    for item in items:
+        if "redis_cache" in getattr(item, "fixturenames", ()) or item.module.__name__.endswith(".test_two_hosts"):
+            item.add_marker(pytest.mark.xdist_group("shared-redis"))
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path) -> None:
     # Pages render without a collectstatic manifest, passwords hash fast, uploads go to a temporary folder.

@@ -52,7 +52,10 @@ def primary_and_replica(request, db, tmp_path):
     page_cache_seconds = asked.get("page_cache_seconds", "0")
     cache_url = {}
     if asked.get("shared_cache"):
-        request.getfixturevalue("redis_cache")  # this process's cache the machine's Redis, emptied
+        # This process's cache the machine's Redis, emptied. The test names the fixture itself, so
+        # that it runs beside no other test that shares Redis (conftest's xdist group).
+        assert "redis_cache" in request.fixturenames, "a test with the shared cache asks for redis_cache"
+        request.getfixturevalue("redis_cache")
         cache_url = {"CACHE_URL": settings.CACHES["default"]["LOCATION"]}
     schema = schema_of_the_test_database()
     primary = Cluster()
@@ -143,7 +146,7 @@ def test_a_page_kept_from_the_replica_is_never_served_to_someone_reading_the_pri
 
 
 @pytest.mark.parametrize("primary_and_replica", [{"page_cache_seconds": "300", "shared_cache": True}], indirect=True)
-def test_nothing_read_from_a_lagging_replica_is_kept_after_a_public_write(primary_and_replica):
+def test_nothing_read_from_a_lagging_replica_is_kept_after_a_public_write(redis_cache, primary_and_replica):
     # A public write moves the version on, which retires every kept page; the first visitor after it
     # reads the replica. Were the page kept while the replica lags, the page from before the write
     # would be kept under the version after it, for everyone, for the page cache's 300 s.
