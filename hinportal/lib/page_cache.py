@@ -43,7 +43,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -141,8 +141,19 @@ def public_pages_changed() -> None:
 
 def _current(from_replica: bool) -> bool:
     """Whether what was just read may be kept at the current version: yes, unless it was read from a
-    replica that has not yet replayed the last public write."""
-    return not from_replica or replica_has(cache.get(POSITION_KEY))
+    replica that has not yet replayed the last public write. Where that write ended is kept in the
+    shared cache; if it is not there (never recorded, or lost: the cache emptied or the key evicted),
+    where the primary's log ends now stands in for it, as it can only be later."""
+    if not from_replica:
+        return True
+    position = cache.get(POSITION_KEY)
+    if position is None:
+        try:
+            position = primary_position()
+        except DatabaseError:  # the primary cannot say: keep nothing read from the replica
+            return False
+        cache.add(POSITION_KEY, position, None)
+    return replica_has(position)
 
 
 def versioned(key: str) -> str:
