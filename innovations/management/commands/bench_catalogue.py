@@ -65,8 +65,7 @@ def machine() -> str:
         cpuinfo = Path("/proc/cpuinfo").read_text()
     except OSError:
         cpuinfo = ""
-    fields = dict(line.split(":", 1) for line in cpuinfo.splitlines() if ":" in line)
-    fields = {name.strip(): value.strip() for name, value in fields.items()}
+    fields = {name.strip(): value.strip() for name, _, value in (line.partition(":") for line in cpuinfo.splitlines())}
     cpu = fields.get("model name") or platform.machine() or "an unknown CPU"
     if "avx512f" in fields.get("flags", "").split():
         cpu += " with AVX-512"
@@ -503,7 +502,8 @@ class Command(BaseCommand):
         total = Innovation.objects.count()
         adoptions = sum(Innovation.objects.values_list("adopted_icb_count", flat=True).iterator(chunk_size=10000))
         self.stdout.write(f"## {total:,} innovations ({adoptions:,} adopting ICBs in all)\n")
-        self.stdout.write(f"Measured on {machine()}.\n")
+        where = machine()
+        self.stdout.write(f"Measured on {where}.\n")
         with override_settings(ALLOWED_HOSTS=["127.0.0.1"], SECURE_SSL_REDIRECT=False):
             server = _server_times(runs, self.stdout)
         base = server[0]["warm"]
@@ -529,7 +529,7 @@ class Command(BaseCommand):
                 f"{row['cold'] / base:.0f}× | {row['warm'] / base:.0f}× | {times(audience)} | {times(cached)} | "
                 f"{row['queries'][0]} / {row['queries'][1]} |"
             )
-        figures = {"innovations": total, "machine": machine(), "server": server, "http": None}
+        figures = {"innovations": total, "machine": where, "server": server, "http": None}
         if http:
             self.stdout.write(f"\nOver HTTP: gunicorn, {connections} connections, {seconds:.0f} s a page.")
             lead_pages = _lead_pages()
@@ -568,7 +568,8 @@ class Command(BaseCommand):
         total = Innovation.objects.count()
         length = f"{seconds / 60:.0f}-minute" if seconds >= 120 else f"{seconds:.0f}-second"
         self.stdout.write(f"## A {length} run at {total:,} innovations\n")
-        self.stdout.write(f"Measured on {machine()}.\n")
+        where = machine()
+        self.stdout.write(f"Measured on {where}.\n")
         figures = _soak(connections=connections, seconds=seconds, stdout=self.stdout)
         minimal = figures["minimal"]
         self.stdout.write(
@@ -585,9 +586,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"\nThe served portal's log: {LOG_FILE.relative_to(BASE_DIR)}.")
         if json_path:
-            Path(json_path).write_text(
-                json.dumps({"innovations": total, "machine": machine(), "soak": figures}, indent=1)
-            )
+            Path(json_path).write_text(json.dumps({"innovations": total, "machine": where, "soak": figures}, indent=1))
 
     def compare(self, runs: list[dict]) -> None:
         """Each page's cost at each size as a multiple of the minimal page in the same run, and how
