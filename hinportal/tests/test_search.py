@@ -220,19 +220,23 @@ def test_a_query_too_long_to_embed_is_cut_not_refused(client, db):
 # The model failing ------------------------------------------------------------------------------
 
 
-def test_without_the_model_search_matches_words_says_so_in_the_log_and_answers(client, db, settings, tmp_path, caplog):
-    make_innovation(name="Asthma check")
+@pytest.fixture
+def without_the_model(settings, tmp_path):
+    """The model's folder empty, as on a host whose model files are missing; loaded afresh after."""
     settings.SEMANTIC_MODEL_DIR = str(tmp_path)  # no weights there
     semantic.reset_model()
-    try:
-        with caplog.at_level(logging.ERROR, logger="hinportal.search"):
-            response = client.get(CATALOGUE, {"q": "asthma"})  # the model is needed for this query's vector
-        assert response.status_code == 200
-        assert result_titles(response) == ["Asthma check"]
-        assert "Semantic search is off" in caplog.text
-        assert client.get("/search/", {"q": "heart attack"}).status_code == 200
-    finally:
-        semantic.reset_model()
+    yield
+    semantic.reset_model()
+
+
+def test_without_the_model_search_matches_words_says_so_in_the_log_and_answers(client, db, without_the_model, caplog):
+    make_innovation(name="Asthma check")
+    with caplog.at_level(logging.ERROR, logger="hinportal.search"):
+        response = client.get(CATALOGUE, {"q": "asthma"})  # the model is needed for this query's vector
+    assert response.status_code == 200
+    assert result_titles(response) == ["Asthma check"]
+    assert "Semantic search is off" in caplog.text
+    assert client.get("/search/", {"q": "heart attack"}).status_code == 200
 
 
 # Embeddings kept current ------------------------------------------------------------------------
@@ -310,21 +314,16 @@ def test_a_search_during_the_warm_up_waits_for_the_vectors_and_finds_by_meaning(
     assert result_titles(html) == ["Tobacco cessation service"]
 
 
-def test_a_warm_up_without_the_model_says_so_once_and_searches_still_answer(db, client, settings, tmp_path, caplog):
+def test_a_warm_up_without_the_model_says_so_once_and_searches_still_answer(db, client, without_the_model, caplog):
     make_innovation(name="Asthma check")
-    settings.SEMANTIC_MODEL_DIR = str(tmp_path)  # no weights there
-    semantic.reset_model()
-    try:
-        with caplog.at_level(logging.INFO, logger="hinportal.search"):
-            thread = threading.Thread(target=semantic.warm_up)  # as in a worker: it closes its connections
-            thread.start()
-            thread.join(timeout=60)
-        # The line the bench waits for in each worker, whatever became of the warm-up.
-        assert "Search not warmed up: the model is not available" in caplog.text
-        assert "Search warmed up in" not in caplog.text
-        assert result_titles(client.get(CATALOGUE, {"q": "asthma"})) == ["Asthma check"]
-    finally:
-        semantic.reset_model()
+    with caplog.at_level(logging.INFO, logger="hinportal.search"):
+        thread = threading.Thread(target=semantic.warm_up)  # as in a worker: it closes its connections
+        thread.start()
+        thread.join(timeout=60)
+    # The line the bench waits for in each worker, whatever became of the warm-up.
+    assert "Search not warmed up: the model is not available" in caplog.text
+    assert "Search warmed up in" not in caplog.text
+    assert result_titles(client.get(CATALOGUE, {"q": "asthma"})) == ["Asthma check"]
 
 
 def test_gunicorn_warms_each_worker_up_as_it_starts(transactional_db, tmp_path):
