@@ -94,6 +94,14 @@ _PUBLISHED_NEW = f"SELECT 1 AS sign, * FROM new_rows WHERE status = '{Status.PUB
 _PUBLISHED_OLD = f"SELECT -1 AS sign, * FROM old_rows WHERE status = '{Status.PUBLISHED}'"
 
 
+def _planned_each_call(statement: str) -> str:
+    """A statement that joins one transition table to another, run by EXECUTE so that it is planned
+    for the rows of each call. PL/pgSQL keeps a function's plans for the session, made for the
+    transition tables' sizes at the first call: a plan made for a one-row update joined the old and
+    new rows of a seed's 6,600-row update pair by pair (43 million comparisons, 9.5 s)."""
+    return f"\n    EXECUTE $sql${statement.strip().removesuffix(';')}$sql$;"
+
+
 def _quoted(values) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
@@ -183,7 +191,7 @@ BEGIN
 END """,
         # Innovations whose status or clinical areas changed: their adoptions count anew.
         "innovations_keep_adoption_figures_of_innovations": f"""
-BEGIN{_figures_delta(_INNOVATION_CHANGED)}
+BEGIN{_planned_each_call(_figures_delta(_INNOVATION_CHANGED))}
     RETURN NULL;
 END """,
         # An ICB moved to another region: the innovations it adopted list their regions again.
