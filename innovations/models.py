@@ -458,13 +458,18 @@ class Programme(Workflow):
 class Adoption(Versioned):
     """How far one ICB has gone with one innovation."""
 
-    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="adoptions")
-    icb = models.ForeignKey(IntegratedCareBoard, on_delete=models.PROTECT, related_name="adoptions")
+    # No index of their own on the three keys: each leads one of Meta's (innovation: the unique
+    # constraint and adoption_innovation_status; icb: adoption_icb_status and adoption_icb_latest;
+    # programme: adoption_programme), which serve the same lookups and cascades.
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="adoptions", db_index=False)
+    icb = models.ForeignKey(IntegratedCareBoard, on_delete=models.PROTECT, related_name="adoptions", db_index=False)
     status = fields.CharField(max_length=12, choices=AdoptionStatus)
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
     patients_reached = models.PositiveIntegerField(null=True, blank=True)
-    programme = models.ForeignKey(Programme, on_delete=models.SET_NULL, related_name="adoptions", null=True, blank=True)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.SET_NULL, related_name="adoptions", null=True, blank=True, db_index=False
+    )
     source_note = fields.CharField(max_length=300, blank=True)
     is_demo = models.BooleanField("demonstration data", default=False)
 
