@@ -2,9 +2,10 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from innovations.choices import Category
-from innovations.demo import APPROACHES, CONDITIONS, DEMO_INNOVATOR, DEMO_NOTE
+from innovations.demo import APPROACHES, CONDITIONS, DEMO_INNOVATOR, DEMO_NOTE, _copy_innovations
 from innovations.models import Adoption, EvidenceItem, Innovation
 
 
@@ -85,3 +86,25 @@ def test_generated_innovations_are_distinct_coherent_and_not_named_like_products
     # A point-of-care test is filed as a diagnostic, never a falls service.
     tests = [i for i in generated if i.name.startswith("Point-of-care testing")]
     assert tests and all(i.category == Category.IN_VITRO_DIAGNOSTIC for i in tests)
+
+
+def test_copy_writes_every_column_as_the_instance_holds_it(db):
+    """The seed writes innovations by COPY: text that COPY and array literals treat specially arrives as it was."""
+    awkward = 'Tab\there, a new\nline, a back\\slash, "quotes", {braces} and \\N'
+    innovation = Innovation(
+        name=awkward,
+        slug="awkward",
+        summary="Summary.",
+        description=awkward,
+        category=Category.DIGITAL,
+        clinical_areas=["with, a comma", 'a "quote"', "back\\slash", "NULL"],
+        is_demo=True,
+        created_at=timezone.now(),
+    )
+    now = timezone.now()
+    _copy_innovations([innovation], now)
+    stored = Innovation.objects.get(pk=innovation.pk)
+    assert (stored.name, stored.description) == (awkward, awkward)
+    assert stored.clinical_areas == ["with, a comma", 'a "quote"', "back\\slash", "NULL"]
+    assert (stored.version, stored.updated_at, stored.submitted_by_id, stored.adopted_icbs) == (1, now, None, [])
+    assert "tab" in str(Innovation.objects.values_list("search_vector", flat=True).get(pk=innovation.pk))
