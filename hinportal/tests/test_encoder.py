@@ -1,6 +1,7 @@
 """The search's sentence encoder: all-MiniLM-L6-v2 run with numpy, from the pinned package's weights."""
 
 import json
+import math
 import resource
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -43,6 +44,32 @@ def test_a_text_too_long_is_cut_not_refused(encoder):
     vector = encoder.encode([long_text, ""])
     assert vector.shape == (2, 384) and np.isfinite(vector).all()
     assert time.perf_counter() - started < 30  # cut to the model's window, so bounded
+
+
+def test_a_text_gets_the_same_vector_whatever_it_is_encoded_beside(encoder):
+    """Texts are batched by their number of word pieces and each batch padded to its longest: a
+    text's vector must not depend on the padding or on its neighbours."""
+    texts = ["Asthma", "Remote monitoring of blood pressure at home for people with hypertension"]
+    texts += [f"{'Virtual ward ' * n}for frail older people" for n in (1, 5, 9, 30)]
+    together = encoder.encode([*texts, "Asthma inhaler technique"], batch_size=3)
+    for n, text in enumerate(texts):
+        assert np.allclose(together[n], encoder.encode([text])[0], atol=1e-6)
+
+
+def test_a_text_is_read_to_the_models_window_not_the_tokenizer_files(encoder):
+    """The tokenizer's file pads and cuts every text to 128 word pieces; the model reads 256 (as
+    sentence-transformers does), so what comes after the 128th piece changes the vector."""
+    start = "Falls prevention " * 70  # about 140 word pieces
+    one, other = encoder.encode([start + "in care homes", start + "for children with epilepsy"])
+    assert not np.allclose(one, other, atol=1e-3)
+
+
+def test_gelu_is_the_exact_one(encoder):
+    from hinportal.lib.search.encoder import _gelu
+
+    h = np.linspace(-12, 12, 20001, dtype=np.float32)
+    exact = np.array([x * (1 + math.erf(x / math.sqrt(2))) / 2 for x in h.astype(np.float64)])
+    assert np.abs(_gelu(h.copy()) - exact).max() < 2e-6
 
 
 def test_a_missing_or_altered_weights_file_is_refused(tmp_path):

@@ -56,35 +56,47 @@ def _sha256(path: Path) -> str:
 
 
 def _gelu(h: np.ndarray) -> np.ndarray:
-    """The exact GELU, h * (1 + erf(h / sqrt 2)) / 2, computed in place where it can be. numpy has no
-    erf: Abramowitz and Stegun 7.1.26 is exact to 1.5e-7, below float32's precision."""
+    """The exact GELU, h * (1 + erf(h / sqrt 2)) / 2, computed in h's place (numpy has no erf).
+
+    With a = |h| and q = 1 - erf(a / sqrt 2), it is max(h, 0) - a * q / 2 for either sign of h,
+    which spares a pass for the sign. q is Abramowitz and Stegun 7.1.26, exact to 1.5e-7, below
+    float32's precision: P(t) * exp(-a^2 / 2) with t = 1 / (1 + p * a / sqrt 2), and P's
+    coefficients are halved here to give q / 2."""
     f32 = np.float32
-    u = h * f32(1 / math.sqrt(2.0))
-    sign = np.sign(u)
-    np.abs(u, out=u)
-    t = u * f32(0.3275911)
+    a = np.abs(h)
+    t = a * f32(0.3275911 / math.sqrt(2.0))
     t += f32(1.0)
     np.reciprocal(t, out=t)
-    poly = t * f32(1.061405429)
+    half_q = t * f32(1.061405429 / 2)
     for coefficient in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
-        poly += f32(coefficient)
-        poly *= t
-    np.square(u, out=u)
-    np.negative(u, out=u)
-    np.exp(u, out=u)
-    poly *= u  # 1 - erf(|h| / sqrt 2)
-    np.subtract(f32(1.0), poly, out=poly)
-    poly *= sign
-    poly += f32(1.0)
-    poly *= f32(0.5)
-    poly *= h
-    return poly
+        half_q += f32(coefficient / 2)
+        half_q *= t
+    np.multiply(a, a, out=t)
+    t *= f32(-0.5)
+    np.exp(t, out=t)
+    half_q *= t
+    half_q *= a
+    np.maximum(h, f32(0.0), out=h)
+    h -= half_q
+    return h
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    mean = x.mean(-1, keepdims=True)
-    variance = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(variance + LAYER_NORM_EPS) * weight + bias
+    """Each row to mean 0 and variance 1, then weighted, in x's place."""
+    x -= x.mean(-1, keepdims=True)
+    variance = np.square(x).mean(-1, keepdims=True)
+    variance += LAYER_NORM_EPS
+    x *= np.reciprocal(np.sqrt(variance))
+    x *= weight
+    x += bias
+    return x
+
+
+def _plus(product: np.ndarray, *terms: np.ndarray) -> np.ndarray:
+    """A new product of a multiplication, with the bias (and the residual) added in its place."""
+    for term in terms:
+        product += term
+    return product
 
 
 class Encoder:
@@ -100,7 +112,8 @@ class Encoder:
         weights = load_file(str(weights_file))
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 (a token, not a password)
+        # Each text's own word pieces: a batch is padded to its longest text as it is made up.
+        self.tokenizer.no_padding()
         self.word = weights["embeddings.word_embeddings.weight"]
         self.position = weights["embeddings.position_embeddings.weight"]
         self.token_type = weights["embeddings.token_type_embeddings.weight"][0]
@@ -112,11 +125,15 @@ class Encoder:
         def w(name: str) -> np.ndarray:
             return weights[prefix + name]
 
-        attention = [f"attention.self.{part}" for part in ("query", "key", "value")]
+        # Attention divides the scores by the square root of a head's size: the query's weights and
+        # bias are divided once here instead.
+        factors = {"query": np.float32(1 / math.sqrt(DIMENSIONS // HEADS)), "key": 1, "value": 1}
+        qkv = [w(f"attention.self.{part}.weight") * factor for part, factor in factors.items()]
+        qkv_bias = [w(f"attention.self.{part}.bias") * factor for part, factor in factors.items()]
         return {
             # Query, key and value in one matrix, transposed once so that each step is x @ W.
-            "qkv": np.ascontiguousarray(np.concatenate([w(f"{a}.weight") for a in attention]).T),
-            "qkv_bias": np.concatenate([w(f"{a}.bias") for a in attention]),
+            "qkv": np.ascontiguousarray(np.concatenate(qkv).T),
+            "qkv_bias": np.concatenate(qkv_bias),
             "out": np.ascontiguousarray(w("attention.output.dense.weight").T),
             "out_bias": w("attention.output.dense.bias"),
             "norm1": w("attention.output.LayerNorm.weight"),
@@ -133,37 +150,45 @@ class Encoder:
         """One unit vector (float32) per text, in order; texts longer than the model reads are cut."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
-        # Similar lengths together, so that little of each batch is padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        # Texts of the same number of word pieces together, so that almost no row is padding.
+        pieces = [encoding.ids for encoding in self.tokenizer.encode_batch(texts)]
+        order = sorted(range(len(texts)), key=lambda i: len(pieces[i]))
         out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]
-            out[chosen] = self._batch([texts[i] for i in chosen])
+            out[chosen] = self._batch([pieces[i] for i in chosen])
         return out
 
-    def _batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
-        batch, length = ids.shape
-        x = self.word[ids] + self.position[:length] + self.token_type
+    def _batch(self, pieces: list[list[int]]) -> np.ndarray:
+        batch, length = len(pieces), max(len(ids) for ids in pieces)
+        ids = np.zeros((batch, length), dtype=np.int64)  # 0 is [PAD]
+        mask = np.zeros((batch, length), dtype=np.float32)
+        for row, text_ids in enumerate(pieces):
+            ids[row, : len(text_ids)] = text_ids
+            mask[row, : len(text_ids)] = 1
+        x = self.word[ids]
+        x += self.position[:length]
+        x += self.token_type
         x = _layer_norm(x, *self.embedding_norm)
-        # Padding takes no part in attention.
-        padding = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        # Padding takes no part in attention (most batches have none: their texts are the same length).
+        padding = None if mask.all() else ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
         head = DIMENSIONS // HEADS
-        scale = np.float32(1 / math.sqrt(head))
         # Tokens as rows of one matrix, so that each weight multiplies them in one BLAS call.
         x = x.reshape(batch * length, DIMENSIONS)
         for p in self.layers:
-            qkv = (x @ p["qkv"] + p["qkv_bias"]).reshape(batch, length, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
-            scores = (qkv[0] @ qkv[1].transpose(0, 1, 3, 2)) * scale + padding
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
+            qkv = x @ p["qkv"]
+            qkv += p["qkv_bias"]
+            qkv = qkv.reshape(batch, length, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
+            scores = qkv[0] @ qkv[1].transpose(0, 1, 3, 2)
+            if padding is not None:
+                scores += padding
+            scores -= scores.max(-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores *= np.reciprocal(scores.sum(-1, keepdims=True))
             context = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(batch * length, DIMENSIONS)
-            x = _layer_norm(x + context @ p["out"] + p["out_bias"], p["norm1"], p["norm1_bias"])
-            hidden = x @ p["up"]
-            hidden += p["up_bias"]
-            x = _layer_norm(x + _gelu(hidden) @ p["down"] + p["down_bias"], p["norm2"], p["norm2_bias"])
+            x = _layer_norm(_plus(context @ p["out"], p["out_bias"], x), p["norm1"], p["norm1_bias"])
+            hidden = _gelu(_plus(x @ p["up"], p["up_bias"]))
+            x = _layer_norm(_plus(hidden @ p["down"], p["down_bias"], x), p["norm2"], p["norm2_bias"])
         x = x.reshape(batch, length, DIMENSIONS)
         pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
