@@ -92,11 +92,12 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarr
     return x
 
 
-def _plus(product: np.ndarray, *terms: np.ndarray) -> np.ndarray:
-    """A new product of a multiplication, with the bias (and the residual) added in its place."""
+def _plus(fresh: np.ndarray, *terms: np.ndarray) -> np.ndarray:
+    """An array just made (a product, an indexing), with the terms (biases, the residual) added in
+    its place rather than in a new array each."""
     for term in terms:
-        product += term
-    return product
+        fresh += term
+    return fresh
 
 
 class Encoder:
@@ -166,9 +167,7 @@ class Encoder:
         for row, text_ids in enumerate(pieces):
             ids[row, : len(text_ids)] = text_ids
             mask[row, : len(text_ids)] = 1
-        x = self.word[ids]
-        x += self.position[:length]
-        x += self.token_type
+        x = _plus(self.word[ids], self.position[:length], self.token_type)
         x = _layer_norm(x, *self.embedding_norm)
         # Padding takes no part in attention (most batches have none: their texts are the same length).
         padding = None if mask.all() else ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
@@ -176,9 +175,7 @@ class Encoder:
         # Tokens as rows of one matrix, so that each weight multiplies them in one BLAS call.
         x = x.reshape(batch * length, DIMENSIONS)
         for p in self.layers:
-            qkv = x @ p["qkv"]
-            qkv += p["qkv_bias"]
-            qkv = qkv.reshape(batch, length, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
+            qkv = _plus(x @ p["qkv"], p["qkv_bias"]).reshape(batch, length, 3, HEADS, head).transpose(2, 0, 3, 1, 4)
             scores = qkv[0] @ qkv[1].transpose(0, 1, 3, 2)
             if padding is not None:
                 scores += padding
