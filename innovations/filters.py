@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 
 from hinportal.lib.listing import ListingFilterSet, group_counts
 from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
@@ -189,7 +189,6 @@ class InnovationFilter(ListingFilterSet):
         return found
 
     def count_facet(self, name: str, qs: QuerySet) -> dict:
-        ids = qs.values("pk")
         match name:
             case "category" | "stage":
                 return group_counts(qs, name)
@@ -203,11 +202,12 @@ class InnovationFilter(ListingFilterSet):
                     {"clinical_area": "clinical_areas", "care_setting": "care_settings", "core20": "core20plus5"}[name],
                 )
             case "nice":
-                rows = NiceGuidance.objects.filter(innovation__in=ids).values_list("kind")
-                return dict(rows.annotate(n=Count("innovation", distinct=True)).values_list("kind", "n"))
+                return _linked_counts(qs, NiceGuidance, "l.kind", "")
             case "programme":
-                links = Programme.innovations.through.objects.filter(innovation__in=ids).values_list("programme__slug")
-                return dict(links.annotate(n=Count("innovation")).values_list("programme__slug", "n"))
+                programmes = Programme._meta.db_table
+                return _linked_counts(
+                    qs, Programme.innovations.through, "p.slug", f"JOIN {programmes} p ON p.id = l.programme_id"
+                )
             case "icb":
                 return _array_counts(qs, "adopted_icbs", by_slug_of=IntegratedCareBoard)
             case "region":
@@ -252,6 +252,25 @@ def _array_counts(qs: QuerySet, column: str, by_slug_of: type[Model] | None = No
     else:
         table = by_slug_of._meta.db_table
         sql = f"SELECT r.slug, count(*) FROM ({values}) AS u JOIN {table} r ON r.id = u.v GROUP BY r.slug"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _linked_counts(qs: QuerySet, link: type[Model], label: str, join: str) -> dict[str, int]:
+    """How many of the rows each label of a small table of links to innovations names (NICE
+    guidance by kind, programmes by slug): each link is looked up among the rows by its innovation's
+    id, so the cost is the links', whatever the size of the catalogue.
+
+    OFFSET 0 keeps PostgreSQL from turning that lookup into a join. As a join, with a rare search at
+    a million innovations, it walked the whole table in id order for a match it expected early:
+    1.35 s to count 90 links, against 0.4 ms looked up one by one (EXPLAIN ANALYZE, README)."""
+    inner, params = qs.order_by().values("pk").query.sql_with_params()
+    # Only Django's SQL and our own table and column names are formatted in; every value is a parameter.
+    sql = (
+        f"SELECT {label}, count(DISTINCT l.innovation_id) FROM {link._meta.db_table} l {join}"  # noqa: S608
+        f" WHERE EXISTS (SELECT 1 FROM ({inner}) AS m WHERE m.pk = l.innovation_id OFFSET 0) GROUP BY 1"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())

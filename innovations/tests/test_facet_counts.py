@@ -132,3 +132,39 @@ def test_the_kept_counts_follow_every_kind_of_write(catalogue, django_assert_num
     with django_assert_num_queries(3):  # the kept counts, NICE guidance and programmes
         shown = response.facet_counts(Innovation.objects.published())
     assert {name: {k: v for k, v in shown[name].items() if v} for name in counted(catalogue)} == counted(catalogue)
+
+
+@pytest.mark.parametrize(
+    ("others", "nice", "in_programme"),
+    [
+        ({}, {"MTG": 2, "DG": 1}, 3),
+        ({"category": ["digital"]}, {"MTG": 1, "DG": 1}, 2),
+        ({"q": ["asthma"]}, {"MTG": 2}, 2),
+    ],
+    ids=["none", "category", "search"],
+)
+def test_nice_and_programme_counts_are_what_choosing_them_would_show(world, others, nice, in_programme):
+    """Counted link by link (filters._linked_counts), each innovation once however many links."""
+    from hinportal.lib.workflow import Status
+    from innovations.tests.factories import make_guidance, make_programme
+
+    asthma = make_innovation(name="Asthma app", category="digital")
+    inhaler = make_innovation(name="Asthma inhaler device", category="medical-device")
+    falls = make_innovation(name="Falls service", category="digital")
+    draft = make_innovation(name="Asthma draft", category="digital", status=Status.DRAFT)
+    for innovation, kind, number in [(asthma, "MTG", 1), (asthma, "MTG", 2), (inhaler, "MTG", 3), (falls, "DG", 4)]:
+        make_guidance(innovation=innovation, kind=kind, number=number)
+    make_guidance(innovation=draft, kind="MTG", number=5)
+    spread = make_programme(innovations=[asthma, inhaler, falls, draft])
+    make_programme(innovations=[falls])
+    cache.clear()
+    base = Innovation.objects.published()
+    shown = InnovationFilter(params(others, world), queryset=base)
+    assert shown.is_valid()
+    counts = shown.facet_counts(base)
+    assert {k: v for k, v in counts["nice"].items() if v} == nice
+    assert counts["programme"][spread.slug] == in_programme
+    for facet, option in [("nice", "MTG"), ("nice", "DG"), ("programme", spread.slug)]:
+        chosen = InnovationFilter(params({**others, facet: [option]}, world), queryset=base)
+        assert chosen.is_valid(), chosen.errors
+        assert counts[facet].get(option, 0) == chosen.qs.count(), (facet, option)
