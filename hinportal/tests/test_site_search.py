@@ -108,3 +108,24 @@ def test_case_studies_show_as_demonstration_data(client, reference_data):
     call_command("seed_demo", innovations=30, seed=1, verbosity=0)
     html = client.get("/search/", {"q": "case study"}).content.decode()
     assert "demonstration data" in html
+
+
+def test_a_common_word_is_counted_only_as_far_as_its_listing_counts(client, everything, monkeypatch):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hinportal.lib import listing
+
+    for n in range(6):
+        make_innovation(name=f"Asthma helper {n}")
+    monkeypatch.setattr(listing, "BROAD_SEARCH", 5)
+    cache.clear()
+    with CaptureQueriesContext(connection) as asked:
+        html = client.get("/search/", {"q": "asthma"}).content.decode()
+    counts = [q["sql"] for q in asked.captured_queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT")]
+    assert len(counts) == 3 and all("LIMIT 6" in sql for sql in counts)  # one per kind, none in full
+    # Eight match: the count stops at six, and the page says "more than", as the listing it links to.
+    assert 'href="/innovations/?q=asthma">More than 5 innovations</a>' in html
+    assert "1 programme " in html and ">0 publications</a>" in html
+    assert "More than 5 innovations" in client.get("/innovations/", {"q": "asthma"}).content.decode()
