@@ -259,6 +259,16 @@ def test_a_save_queues_a_refresh_and_only_stale_rows_are_embedded(db, django_cap
     assert semantic.refresh_embeddings().removed == 1
 
 
+def test_with_semantic_search_switched_off_a_refresh_says_why_and_embeds_nothing(db, settings, caplog):
+    make_innovation(name="Falls service")
+    settings.SEMANTIC_SEARCH = False
+    semantic.reset_model()  # as in a process started with it off
+    with caplog.at_level(logging.WARNING, logger="hinportal.search"):
+        result = semantic.refresh_embeddings()
+    assert (result.embedded, Embedding.objects.count()) == (0, 0)
+    assert "the model is not available (SEMANTIC_SEARCH is off)" in caplog.text
+
+
 def test_an_import_and_seed_demo_leave_no_record_unembedded(client_as, world, django_capture_on_commit_callbacks):
     content = b"slug,name,summary,category,stage\nwessex-app,Wessex app,Helps people breathe.,digital,evidence\n"
     client = client_as("editor")

@@ -304,7 +304,8 @@ def refresh_embeddings(*, everything: bool = False) -> Refreshed:
     result = Refreshed()
     model = encoder()
     if model is None:
-        logger.warning("Embeddings not refreshed: the model is not available (%s).", status.reason)
+        reason = status.reason if settings.SEMANTIC_SEARCH else "SEMANTIC_SEARCH is off"
+        logger.warning("Embeddings not refreshed: the model is not available (%s).", reason)
         return result
     for searchable in searchables():
         label = searchable.label
