@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Exists, Model, OuterRef, QuerySet
 
 from hinportal.lib.listing import ListingFilterSet, group_counts
+from hinportal.lib.page_cache import cached
 from hinportal.lib.search.parse import MAX_QUERY_CHARS, QUERY_TOO_LONG
 from hinportal.lib.search.ranking import Source
 from networks.models import IntegratedCareBoard, Network, Region
@@ -13,7 +14,7 @@ from networks.models import IntegratedCareBoard, Network, Region
 from .choices import CareSetting, Category, ClinicalArea, Core20Plus5, EvidenceTier, NiceGuidanceType, Stage
 from .models import PROVEN_RULE, FacetCount, Innovation, NiceGuidance, Programme
 from .search import innovation_source, programme_source
-from .triggers import KEPT_FACETS
+from .triggers import KEPT_FACETS, facet_values_sql
 
 
 class Sort:
@@ -167,19 +168,27 @@ class InnovationFilter(ListingFilterSet):
         return self.others_chosen("q")
 
     def facet_counts(self, base: QuerySet) -> dict[str, dict]:
-        """As for any listing; but where nothing else narrows the catalogue, a facet's counts are
-        read from those the database keeps (innovations_facetcount): one small query at any size."""
-        if not self.catalogue:
-            return super().facet_counts(base)
+        """For every facet, the count of each option given all the other filters, asking as little
+        as the choices allow:
+        - where nothing else narrows the public catalogue, a facet's counts are those the database
+          keeps (innovations_facetcount): one small query for them all, at any size;
+        - the facets nobody chose are counted over the same rows (every filter applied), so they
+          are counted together, in one pass over those rows (`counted_together`);
+        - a chosen facet is counted over the rows the other filters leave, one query each."""
         counts: dict[str, dict] = {}
         kept: dict[str, dict] | None = None
+        together = [name for name in self.FACETS if name in KEPT_FACETS and not self.form.cleaned_data.get(name)]
         for name in self.FACETS:
-            if name in KEPT_FACETS and not self.others_chosen(name):
+            if self.catalogue and name in KEPT_FACETS and not self.others_chosen(name):
                 kept = kept if kept is not None else kept_facet_counts()
                 counts[name] = kept.get(name, {})
-            else:
+            elif name not in together:
                 counts[name] = self.cached_facet(name, base)
-        return counts
+        if any(name not in counts for name in together):
+            rows = self.filter_queryset_except(base, "sort")
+            found = cached(f"{self.cache_name}:facets:{self.canonical()}", lambda: counted_together(rows))
+            counts.update({name: found.get(name, {}) for name in together if name not in counts})
+        return {name: counts[name] for name in self.FACETS}
 
     def sources(self, queryset: QuerySet) -> list[Source]:
         """Innovations, and programmes too while no filter says something only innovations have."""
@@ -279,6 +288,37 @@ def _linked_counts(qs: QuerySet, link: type[Model], label: str, join: str) -> di
 def kept_facet_counts() -> dict[str, dict]:
     """Every kept facet's counts over the published catalogue, keyed as the filters' options are
     (slugs for networks, ICBs and regions; True for proven): one query."""
+    return _by_option(f"SELECT facet, value, n FROM {FacetCount._meta.db_table}", [])  # noqa: S608 (our own name)
+
+
+# The columns KEPT_FACETS reads from each innovation row.
+FACET_COLUMNS = [
+    "category",
+    "stage",
+    "evidence_tier",
+    "lead_network_id",
+    "clinical_areas",
+    "care_settings",
+    "core20plus5",
+    "adopted_icbs",
+    "adopted_regions",
+    "is_proven",
+]
+
+
+def counted_together(qs: QuerySet) -> dict[str, dict]:
+    """Every kept facet's counts over these rows, keyed as kept_facet_counts keys them: one query
+    reading the rows once, through the same (facet, value) list as the kept counts' trigger, rather
+    than one query over them per facet."""
+    inner, params = qs.order_by().values_list("pk", *FACET_COLUMNS).query.sql_with_params()
+    columns = ", ".join(f"x.{column}" for column in FACET_COLUMNS)
+    # Only Django's SQL and our own column names are formatted in; every value is a parameter.
+    return _by_option(facet_values_sql(f"SELECT 1 AS sign, {columns} FROM ({inner}) AS x"), params)  # noqa: S608
+
+
+def _by_option(facet_rows: str, params: list) -> dict[str, dict]:
+    """(facet, value, n) rows as counts keyed as the filters' options are: ids as the slugs of the
+    networks, ICBs and regions they name (in the same query), True for proven."""
     links = {"network": Network, "icb": IntegratedCareBoard, "region": Region}
     joins = " ".join(
         f"LEFT JOIN {model._meta.db_table} {facet} ON f.facet = '{facet}' AND {facet}.id::text = f.value"
@@ -287,7 +327,8 @@ def kept_facet_counts() -> dict[str, dict]:
     slug = ", ".join(f"{facet}.slug" for facet in links)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT f.facet, coalesce({slug}, f.value), f.n FROM {FacetCount._meta.db_table} f {joins} WHERE f.n > 0"  # noqa: S608 (our own names)
+            f"SELECT f.facet, coalesce({slug}, f.value), f.n FROM ({facet_rows}) AS f {joins} WHERE f.n > 0",  # noqa: S608 (our own names)
+            params,
         )
         rows = cursor.fetchall()
     counts: dict[str, dict] = {}

@@ -168,3 +168,33 @@ def test_nice_and_programme_counts_are_what_choosing_them_would_show(world, othe
         chosen = InnovationFilter(params({**others, facet: [option]}, world), queryset=base)
         assert chosen.is_valid(), chosen.errors
         assert counts[facet].get(option, 0) == chosen.qs.count(), (facet, option)
+
+
+@pytest.mark.parametrize("catalogue_page", [True, False], ids=["catalogue", "other-listing"])
+@pytest.mark.parametrize(
+    "others",
+    [*OTHER_FILTERS, {"q": ["innovation"]}, {"q": ["innovation"], "category": ["digital"]}, {"proven": ["true"]}],
+    ids=lambda d: "&".join(f"{k}={v}" for k, v in d.items()) or "none",
+)
+def test_the_facets_counted_together_are_each_facet_counted_on_its_own(catalogue, others, catalogue_page):
+    """facet_counts counts the facets nobody chose in one query (filters.counted_together); each
+    must be what counting that facet alone over the same filters gives."""
+    from innovations.tests.factories import adopt_in, make_evidence
+    from networks.tests.factories import make_icb
+
+    icbs = [make_icb() for _ in range(3)]
+    for n, innovation in enumerate(list(Innovation.objects.order_by("pk"))[::5]):  # across every kind
+        adopt_in(innovation, icbs[: n % 3 + 1])
+        make_evidence(innovation=innovation)
+    cache.clear()
+    base = Innovation.objects.published()
+    shown = InnovationFilter(params(others, catalogue), queryset=base, catalogue=catalogue_page)
+    assert shown.is_valid(), shown.errors
+    together = shown.facet_counts(base)
+    alone = {name: shown.count_facet(name, shown.filter_queryset_except(base, name, "sort")) for name in shown.FACETS}
+
+    def nonzero(counts: dict) -> dict:
+        return {option: n for option, n in counts.items() if n and option is not None}
+
+    assert {name: nonzero(c) for name, c in together.items()} == {name: nonzero(c) for name, c in alone.items()}
+    assert nonzero(together["icb"]) and nonzero(together["category"])  # the test compared real counts
