@@ -79,6 +79,9 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     )
     suggestion = Deferred(lambda: found.suggestion)
+    innovation_count = Deferred(lambda: _counted(found, innovations))
+    programme_count = Deferred(lambda: _counted(found, programmes))
+    publication_count = Deferred(lambda: _counted(found, publications))
     context.update(
         {
             "query": query,
@@ -91,9 +94,12 @@ def search(request: HttpRequest) -> HttpResponse:
             "query_string": query_string(request),
             "suggestion": suggestion,
             "suggestion_query": Deferred(lambda: query_string(request, q=suggestion()) if suggestion() else ""),
-            "innovation_count": Deferred(lambda: _counted(found, innovations)),
-            "programme_count": Deferred(lambda: _counted(found, programmes)),
-            "publication_count": Deferred(lambda: _counted(found, publications)),
+            "innovation_count": innovation_count,
+            "programme_count": programme_count,
+            "publication_count": publication_count,
+            # What the heading says: all that the search finds, not only the ranked candidates that
+            # can be paged through (ranking.CAP), which a common word's matches outnumber.
+            "found_count": Deferred(lambda: innovation_count() + programme_count() + publication_count()),
             "broad_search": listing.BROAD_SEARCH,
             "icb_total": Deferred(lambda: IntegratedCareBoard.objects.current().count()),
             "networks": Deferred(lambda: list(Network.objects.search(query))),

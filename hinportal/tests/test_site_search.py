@@ -127,5 +127,28 @@ def test_a_common_word_is_counted_only_as_far_as_its_listing_counts(client, ever
     assert len(counts) == 3 and all("LIMIT 6" in sql for sql in counts)  # one per kind, none in full
     # Eight match: the count stops at six, and the page says "more than", as the listing it links to.
     assert 'href="/innovations/?q=asthma">More than 5 innovations</a>' in html
+    assert "More than 5 results for ‘asthma’" in html
     assert "1 programme " in html and ">0 publications</a>" in html
     assert "More than 5 innovations" in client.get("/innovations/", {"q": "asthma"}).content.decode()
+
+
+def test_the_heading_counts_every_match_and_says_when_only_the_most_relevant_are_listed(
+    client, everything, monkeypatch
+):
+    from django.core.cache import cache
+
+    from hinportal.lib.search import ranking
+
+    for n in range(12):
+        make_innovation(name=f"Asthma helper {n}")
+    monkeypatch.setattr(ranking, "CAP", 5)  # the candidates ranked of a source's matches
+    cache.clear()
+    html = client.get("/search/", {"q": "asthma"}).content.decode()
+    # 14 innovations and a programme match; 5 innovations and the programme are ranked and paged.
+    assert "15 results for ‘asthma’" in html
+    assert "most relevant first: the 6 most relevant are listed here." in html
+    assert 'href="/innovations/?q=asthma">14 innovations</a>' in html
+    monkeypatch.setattr(ranking, "CAP", 500)
+    cache.clear()
+    html = client.get("/search/", {"q": "asthma"}).content.decode()
+    assert "15 results for ‘asthma’" in html and "most relevant are listed here" not in html
