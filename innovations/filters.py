@@ -190,6 +190,16 @@ class InnovationFilter(ListingFilterSet):
             counts.update({name: found.get(name, {}) for name in together if name not in counts})
         return {name: counts[name] for name in self.FACETS}
 
+    def result_count(self) -> int:
+        """As for any listing; but the whole public catalogue, nothing chosen, is counted from its
+        kept counts (every innovation has one category, counted once): no scan at any size."""
+        if self.catalogue and not self.others_chosen("sort"):
+            return cached(
+                f"{self.cache_name}:count:{self.canonical()}",
+                lambda: sum(kept_facet_counts().get("category", {}).values()),
+            )
+        return super().result_count()
+
     def sources(self, queryset: QuerySet) -> list[Source]:
         """Innovations, and programmes too while no filter says something only innovations have."""
         found = [innovation_source(queryset)]

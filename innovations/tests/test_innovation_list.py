@@ -31,6 +31,30 @@ def test_it_lists_published_innovations_only(client, db):
     assert names(response) == ["Published one"]
 
 
+def test_the_whole_catalogue_is_counted_from_its_kept_counts(client, db):
+    """Unfiltered, the listing's count is the kept category counts' sum (filters.result_count),
+    which the triggers keep on every write path: no count over the catalogue's rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from innovations.models import Innovation
+
+    for status in Status:
+        make_innovation(name=f"{status.label} one", status=status)
+    for n in range(3):
+        make_innovation(name=f"Extra {n}", category=["digital", "medical-device", "pharmaceutical"][n])
+    cache.clear()
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(URL, {"sort": "name"})
+    assert sentence(response).startswith("4 innovations")
+    counts = [q["sql"] for q in asked.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert not [sql for sql in counts if "innovations_innovation" in sql]
+    Innovation.objects.filter(name="Extra 0").update(status=Status.DRAFT)  # a bulk write: no signal
+    cache.clear()
+    assert sentence(client.get(URL)).startswith("3 innovations")
+    assert sentence(client.get(URL, {"category": "digital"})).startswith("1 innovation")  # filtered: counted
+
+
 def test_it_pages_twenty_at_a_time_and_clamps_odd_page_numbers(client, db):
     for n in range(45):
         make_innovation(name=f"Innovation {n:02d}")
