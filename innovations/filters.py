@@ -1,5 +1,7 @@
 """The catalogue's filters, and the counts shown beside every option."""
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.db import connection
@@ -176,12 +178,10 @@ class InnovationFilter(ListingFilterSet):
           are counted together, in one pass over those rows (`counted_together`);
         - a chosen facet is counted over the rows the other filters leave, one query each."""
         counts: dict[str, dict] = {}
-        kept: dict[str, dict] | None = None
         together = [name for name in self.FACETS if name in KEPT_FACETS and not self.form.cleaned_data.get(name)]
         for name in self.FACETS:
             if self.catalogue and name in KEPT_FACETS and not self.others_chosen(name):
-                kept = kept if kept is not None else kept_facet_counts()
-                counts[name] = kept.get(name, {})
+                counts[name] = self.kept_counts.get(name, {})
             elif name not in together:
                 counts[name] = self.cached_facet(name, base)
         if any(name not in counts for name in together):
@@ -190,13 +190,19 @@ class InnovationFilter(ListingFilterSet):
             counts.update({name: found.get(name, {}) for name in together if name not in counts})
         return {name: counts[name] for name in self.FACETS}
 
+    @cached_property
+    def kept_counts(self) -> dict[str, dict]:
+        """The catalogue's kept facet counts, read at most once a request: the count and the facets
+        of an unfiltered page both use them."""
+        return kept_facet_counts()
+
     def result_count(self) -> int:
         """As for any listing; but the whole public catalogue, nothing chosen, is counted from its
         kept counts (every innovation has one category, counted once): no scan at any size."""
         if self.catalogue and not self.others_chosen("sort"):
             return cached(
                 f"{self.cache_name}:count:{self.canonical()}",
-                lambda: sum(kept_facet_counts().get("category", {}).values()),
+                lambda: sum(self.kept_counts.get("category", {}).values()),
             )
         return super().result_count()
 

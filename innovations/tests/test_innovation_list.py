@@ -49,6 +49,8 @@ def test_the_whole_catalogue_is_counted_from_its_kept_counts(client, db):
     assert sentence(response).startswith("4 innovations")
     counts = [q["sql"] for q in asked.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert not [sql for sql in counts if "innovations_innovation" in sql]
+    # The count and the facets share one read of the kept counts.
+    assert len([q for q in asked.captured_queries if "innovations_facetcount" in q["sql"]]) == 1
     Innovation.objects.filter(name="Extra 0").update(status=Status.DRAFT)  # a bulk write: no signal
     cache.clear()
     assert sentence(client.get(URL)).startswith("3 innovations")
