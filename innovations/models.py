@@ -192,6 +192,11 @@ class Innovation(Workflow):
                 fields=["status", "is_demo", "-adopted_icb_count", "name", "id"], name="innovation_most_adopted_order"
             ),
             models.Index(fields=["status", "name", "id"], name="innovation_name_order"),
+            # The latest change to a published innovation (the sitemap index's lastmod), read from
+            # the index's end rather than from every row. Not led by status: PostgreSQL took such an
+            # index, the smallest led by status, to AND every published row's entry into a search's
+            # bitmap (13 ms more for "glaucoma" at 100,100 innovations).
+            models.Index(fields=["-updated_at"], name="innovation_latest_change"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -709,6 +714,13 @@ class SavedSearch(models.Model):
         return reverse("innovations:feed") + (f"?{self.query}" if self.query else "")
 
 
+class FacetCountQuerySet(models.QuerySet):
+    def published_innovations(self) -> int:
+        """How many innovations are published, from the kept counts: every innovation has exactly
+        one category, so the category counts add up to the catalogue, at any size, with no scan."""
+        return self.filter(facet="category").aggregate(total=models.Sum("n"))["total"] or 0
+
+
 class FacetCount(models.Model):
     """How many published innovations hold each value of each catalogue facet that lives on the
     innovation's row: kept by a trigger on every write (innovations/triggers.py), so that the
@@ -718,6 +730,8 @@ class FacetCount(models.Model):
     facet = models.CharField(max_length=20)
     value = models.CharField(max_length=100)
     n = models.IntegerField()
+
+    objects = FacetCountQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["facet", "value"], name="one_count_per_facet_value")]

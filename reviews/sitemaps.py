@@ -1,15 +1,15 @@
-from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
+
+from hinportal.lib.sitemaps import SlugSitemap
 
 from .models import Publication
 
 
-class PublicationSitemap(Sitemap):
-    def items(self) -> QuerySet:
-        return Publication.objects.published().only("slug", "updated_at").order_by("pk")
+class PublicationSitemap(SlugSitemap):
+    viewname = "reviews:detail"
 
-    def lastmod(self, item: Publication):
-        return item.updated_at
+    def records(self) -> QuerySet:
+        return Publication.objects.published()
 
 
 SITEMAPS = {"publications": PublicationSitemap}

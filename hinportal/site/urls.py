@@ -3,6 +3,8 @@ from django.urls import path
 from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
 
+from hinportal.lib.sitemaps import URLSET
+
 from . import open_data, views
 from .health import health
 from .sitemaps import SITEMAPS
@@ -24,7 +26,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         cache_page(SITEMAP_SECONDS)(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": SITEMAPS, "template_name": URLSET},
         name="sitemap_section",
     ),
     path("open-data/", open_data.page, name="open_data"),

@@ -1,7 +1,15 @@
+from datetime import UTC, datetime
 from xml.etree import ElementTree
 
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from hinportal.lib.workflow import Status
+from innovations.models import Innovation
+from innovations.sitemaps import InnovationSitemap
 from innovations.tests.factories import make_innovation
+from reviews.models import Publication
 from reviews.tests.factories import make_publication
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -65,8 +73,6 @@ def test_the_sitemap_is_served_from_the_cache_after_the_first_request(client, wo
 
 
 def test_a_large_catalogue_is_split_into_sitemap_files_the_index_lists(client, world, monkeypatch):
-    from innovations.sitemaps import InnovationSitemap
-
     monkeypatch.setattr(InnovationSitemap, "limit", 2)
     made = {make_innovation(name=f"Innovation {n}").get_absolute_url() for n in range(5)}
     index = ElementTree.fromstring(client.get("/sitemap.xml").content)
@@ -79,3 +85,94 @@ def test_a_large_catalogue_is_split_into_sitemap_files_the_index_lists(client, w
         assert 1 <= len(found) <= 2
         listed += found
     assert sorted(listed) == sorted(made)
+
+
+def test_the_sitemap_counts_its_files_from_the_kept_counts_not_the_catalogue(client, world, monkeypatch):
+    monkeypatch.setattr(InnovationSitemap, "limit", 2)
+    made = [make_innovation(name=f"Innovation {n}") for n in range(5)]
+    make_innovation(name="Draft", status=Status.DRAFT)
+
+    def files() -> list[str]:
+        cache.clear()  # the sitemap is kept for an hour
+        with CaptureQueriesContext(connection) as queries:
+            index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+            found = [loc.text for loc in index.iter(f"{SITEMAP}loc") if "sitemap-innovations" in loc.text]
+            for file in found:
+                assert client.get(file.removeprefix("http://testserver")).status_code == 200
+        counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "innovations_innovation" in q["sql"]]
+        assert counting == []
+        return found
+
+    assert len(files()) == 3
+    # A bulk write sends no signals: the triggers keep the counts the files are numbered from.
+    Innovation.objects.filter(pk__in=[made[0].pk, made[1].pk]).update(status=Status.DRAFT)
+    assert len(files()) == 2
+    assert client.get("/sitemap-innovations.xml?p=3").status_code == 404
+
+
+def test_the_sitemap_index_gives_the_latest_published_change(client, world):
+    older, newer = make_innovation(name="Older"), make_innovation(name="Newer")
+    draft = make_innovation(name="Draft", status=Status.DRAFT)
+    for innovation, day in ((older, 1), (newer, 3), (draft, 9)):
+        Innovation.objects.filter(pk=innovation.pk).update(updated_at=datetime(2026, 5, day, 12, tzinfo=UTC))
+    for publication, day in (
+        (make_publication(title="Out"), 4),
+        (make_publication(title="Draft", status=Status.DRAFT), 8),
+    ):
+        Publication.objects.filter(pk=publication.pk).update(updated_at=datetime(2026, 6, day, 12, tzinfo=UTC))
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    lastmods = {
+        entry.find(f"{SITEMAP}loc").text: datetime.fromisoformat(entry.find(f"{SITEMAP}lastmod").text)
+        for entry in index.iter(f"{SITEMAP}sitemap")
+        if entry.find(f"{SITEMAP}lastmod") is not None
+    }
+    assert lastmods["http://testserver/sitemap-innovations.xml"] == datetime(2026, 5, 3, 12, tzinfo=UTC)
+    assert lastmods["http://testserver/sitemap-publications.xml"] == datetime(2026, 6, 4, 12, tzinfo=UTC)
+
+
+def test_a_sitemap_file_says_what_djangos_own_template_says(client, world, settings):
+    from django.contrib.sitemaps import views
+    from django.template.response import TemplateResponse
+
+    from hinportal.lib.sitemaps import URLSET
+
+    settings.TIME_ZONE = "Europe/London"
+    late = make_innovation(name="Changed late at night")
+    make_innovation(name="Changed at noon")
+    # 23:30 UTC in summer is the next day in London: the day is the portal's, not UTC's.
+    Innovation.objects.filter(pk=late.pk).update(updated_at=datetime(2026, 7, 1, 23, 30, tzinfo=UTC))
+    request = client.get("/").wsgi_request
+    response = views.sitemap(request, {"innovations": InnovationSitemap}, section="innovations")
+    assert isinstance(response, TemplateResponse)
+
+    def entries(xml: str) -> list[dict[str, str]]:
+        root = ElementTree.fromstring(xml.encode())
+        return [{part.tag: part.text for part in url} for url in root.iter(f"{SITEMAP}url")]
+
+    django_says = entries(response.rendered_content)
+    ours = entries(URLSET.render(response.context_data, request))
+    assert ours == django_says
+    assert {
+        f"{SITEMAP}loc": f"http://testserver{late.get_absolute_url()}",
+        f"{SITEMAP}lastmod": "2026-07-02",
+        f"{SITEMAP}changefreq": "weekly",
+    } in ours
+
+
+def test_the_sitemap_asks_the_same_number_of_queries_for_more_records(client, world):
+    def queries() -> list[int]:
+        cache.clear()
+        asked = []
+        for url in ("/sitemap.xml", "/sitemap-innovations.xml", "/sitemap-publications.xml"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            asked.append(len(captured))
+        return asked
+
+    make_innovation(name="Only one")
+    make_publication(title="Only one")
+    few = queries()
+    for n in range(10):
+        make_innovation(name=f"More {n}")
+        make_publication(title=f"More {n}")
+    assert queries() == few
