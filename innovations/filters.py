@@ -176,12 +176,16 @@ class InnovationFilter(ListingFilterSet):
           keeps (innovations_facetcount): one small query for them all, at any size;
         - the facets nobody chose are counted over the same rows (every filter applied), so they
           are counted together, in one pass over those rows (`counted_together`);
-        - a chosen facet is counted over the rows the other filters leave, one query each."""
+        - a chosen facet is counted over the rows the other filters leave, one query each; but
+          "proven" chosen, without a search, is the listing's own count: the other filters' rows
+          that are proven are the results."""
         counts: dict[str, dict] = {}
         together = [name for name in self.FACETS if name in KEPT_FACETS and not self.form.cleaned_data.get(name)]
         for name in self.FACETS:
             if self.catalogue and name in KEPT_FACETS and not self.others_chosen(name):
                 counts[name] = self.kept_counts.get(name, {})
+            elif name == "proven" and self.form.cleaned_data.get(name) and not self.search:
+                counts[name] = {True: self.result_count()}
             elif name not in together:
                 counts[name] = self.cached_facet(name, base)
         if any(name not in counts for name in together):

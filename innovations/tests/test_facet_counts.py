@@ -173,7 +173,13 @@ def test_nice_and_programme_counts_are_what_choosing_them_would_show(world, othe
 @pytest.mark.parametrize("catalogue_page", [True, False], ids=["catalogue", "other-listing"])
 @pytest.mark.parametrize(
     "others",
-    [*OTHER_FILTERS, {"q": ["innovation"]}, {"q": ["innovation"], "category": ["digital"]}, {"proven": ["true"]}],
+    [
+        *OTHER_FILTERS,
+        {"q": ["innovation"]},
+        {"q": ["innovation"], "category": ["digital"]},
+        {"proven": ["true"]},
+        {"proven": ["true"], "category": ["digital"]},
+    ],
     ids=lambda d: "&".join(f"{k}={v}" for k, v in d.items()) or "none",
 )
 def test_the_facets_counted_together_are_each_facet_counted_on_its_own(catalogue, others, catalogue_page):
@@ -198,3 +204,30 @@ def test_the_facets_counted_together_are_each_facet_counted_on_its_own(catalogue
 
     assert {name: nonzero(c) for name, c in together.items()} == {name: nonzero(c) for name, c in alone.items()}
     assert nonzero(together["icb"]) and nonzero(together["category"])  # the test compared real counts
+
+
+def test_a_proven_listing_is_counted_once(catalogue, client):
+    """With "proven" chosen, its own count is the listing's: the rows the other filters leave that
+    are proven are the results, so they are not counted a second time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from innovations.tests.factories import adopt_in, make_evidence
+    from networks.tests.factories import make_icb
+
+    icbs = [make_icb() for _ in range(3)]
+    digital = list(Innovation.objects.filter(category="digital").order_by("pk"))
+    for innovation in digital[:3]:  # adopted in three systems, with evidence: proven
+        adopt_in(innovation, icbs)
+        make_evidence(innovation=innovation)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/innovations/?category=digital&proven=on")
+    assert page.status_code == 200
+    counting = [
+        q["sql"] for q in queries if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "innovations_innovation"')
+    ]
+    assert len(counting) == 1
+    html = page.content.decode()
+    assert "3 innovations" in html
+    assert "Proven only (3)" in html
