@@ -714,13 +714,6 @@ class SavedSearch(models.Model):
         return reverse("innovations:feed") + (f"?{self.query}" if self.query else "")
 
 
-class FacetCountQuerySet(models.QuerySet):
-    def published_innovations(self) -> int:
-        """How many innovations are published, from the kept counts: every innovation has exactly
-        one category, so the category counts add up to the catalogue, at any size, with no scan."""
-        return self.filter(facet="category").aggregate(total=models.Sum("n"))["total"] or 0
-
-
 class FacetCount(models.Model):
     """How many published innovations hold each value of each catalogue facet that lives on the
     innovation's row: kept by a trigger on every write (innovations/triggers.py), so that the
@@ -730,8 +723,6 @@ class FacetCount(models.Model):
     facet = models.CharField(max_length=20)
     value = models.CharField(max_length=100)
     n = models.IntegerField()
-
-    objects = FacetCountQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["facet", "value"], name="one_count_per_facet_value")]

@@ -87,27 +87,40 @@ def test_a_large_catalogue_is_split_into_sitemap_files_the_index_lists(client, w
     assert sorted(listed) == sorted(made)
 
 
-def test_the_sitemap_counts_its_files_from_the_kept_counts_not_the_catalogue(client, world, monkeypatch):
-    monkeypatch.setattr(InnovationSitemap, "limit", 2)
-    made = [make_innovation(name=f"Innovation {n}") for n in range(5)]
-    make_innovation(name="Draft", status=Status.DRAFT)
+def test_sitemap_files_are_ranges_of_ids_read_without_counting_or_skipping_rows(client, world, monkeypatch):
+    """Each file lists the published innovations of its own range of ids (lib.sitemaps.IdRangePaginator):
+    the index knows the files from the ids' two ends, and no file counts the table or reads past
+    the rows before it (OFFSET), so the last file costs what the first does at any size."""
+    monkeypatch.setattr(InnovationSitemap, "limit", 3)
+    made = [make_innovation(name=f"Innovation {n}") for n in range(4)]
+    draft = make_innovation(name="Draft", status=Status.DRAFT)
+    made += [make_innovation(name=f"Innovation {n}") for n in range(4, 7)]
 
-    def files() -> list[str]:
+    def files() -> dict[str, list[str]]:
         cache.clear()  # the sitemap is kept for an hour
+        listed = {}
         with CaptureQueriesContext(connection) as queries:
             index = ElementTree.fromstring(client.get("/sitemap.xml").content)
-            found = [loc.text for loc in index.iter(f"{SITEMAP}loc") if "sitemap-innovations" in loc.text]
-            for file in found:
-                assert client.get(file.removeprefix("http://testserver")).status_code == 200
-        counting = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "innovations_innovation" in q["sql"]]
-        assert counting == []
-        return found
+            for loc in index.iter(f"{SITEMAP}loc"):
+                if "sitemap-innovations" in loc.text:
+                    response = client.get(loc.text.removeprefix("http://testserver"))
+                    assert response.status_code == 200
+                    urls = ElementTree.fromstring(response.content).iter(f"{SITEMAP}loc")
+                    listed[loc.text] = [url.text.removeprefix("http://testserver") for url in urls]
+        innovations = [q["sql"] for q in queries if "innovations_innovation" in q["sql"]]
+        assert not [sql for sql in innovations if "COUNT(" in sql.upper() or "OFFSET" in sql.upper()]
+        return listed
 
-    assert len(files()) == 3
-    # A bulk write sends no signals: the triggers keep the counts the files are numbered from.
+    # Eight ids, three to a file: three files, the draft's place left out of the second.
+    found = files()
+    assert list(found) == [f"http://testserver/sitemap-innovations.xml{page}" for page in ("", "?p=2", "?p=3")]
+    assert [len(urls) for urls in found.values()] == [3, 2, 2]
+    assert sorted(url for urls in found.values() for url in urls) == sorted(i.get_absolute_url() for i in made)
+    assert draft.get_absolute_url() not in str(found)
+    # A bulk write sends no signals; the files read the rows as they are.
     Innovation.objects.filter(pk__in=[made[0].pk, made[1].pk]).update(status=Status.DRAFT)
-    assert len(files()) == 2
-    assert client.get("/sitemap-innovations.xml?p=3").status_code == 404
+    assert [len(urls) for urls in files().values()] == [1, 2, 2]
+    assert client.get("/sitemap-innovations.xml?p=4").status_code == 404
 
 
 def test_the_sitemap_index_gives_the_latest_published_change(client, world):
