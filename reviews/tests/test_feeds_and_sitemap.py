@@ -1,3 +1,4 @@
+import gzip
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
@@ -70,6 +71,18 @@ def test_the_sitemap_is_served_from_the_cache_after_the_first_request(client, wo
     assert again.content == first.content
     assert index.status_code == 200
     assert "max-age=3600" in again["Cache-Control"]
+
+
+def test_the_sitemap_is_kept_compressed_in_the_page_cache(client, world):
+    """Public, so the page cache keeps it as sent (gzipped) rather than compressing every request."""
+    for n in range(10):  # enough that gzip makes the file smaller (else it is sent as it is)
+        make_innovation(name=f"Public {n}")
+    for url in ("/sitemap.xml", "/sitemap-innovations.xml"):
+        first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        again = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+        assert "public" in first["Cache-Control"] and "max-age=3600" in first["Cache-Control"]
+        assert again["X-Page-Cache"] == "hit" and again["Content-Encoding"] == "gzip"
+        assert gzip.decompress(again.content) == gzip.decompress(first.content)
 
 
 def test_a_large_catalogue_is_split_into_sitemap_files_the_index_lists(client, world, monkeypatch):
