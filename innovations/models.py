@@ -195,7 +195,7 @@ class Innovation(Workflow):
             # The latest change to a published innovation (the sitemap index's lastmod), read from
             # the index's end rather than from every row. Not led by status: PostgreSQL took such an
             # index, the smallest led by status, to AND every published row's entry into a search's
-            # bitmap (13 ms more for "glaucoma" at 100,100 innovations).
+            # bitmap (13 ms to read them for "glaucoma" at 100,100 innovations).
             models.Index(fields=["-updated_at"], name="innovation_latest_change"),
         ]
         constraints = [
