@@ -17,7 +17,7 @@ class InnovationSitemap(SlugSitemap):
     viewname = "innovations:detail"
 
     def records(self) -> QuerySet:
-        # The latest change among them is the first entry of the innovation_latest_change index.
+        # Their latest change is read from the newest end of the innovation_latest_change index.
         return Innovation.objects.published()
 
 

@@ -3,15 +3,15 @@
 Django's Sitemap loads each record as a model instance, reverses its address one by one and, for
 the index's lastmod, loads every record again to take the latest. It pages with COUNT(*) and
 OFFSET, so every file counts the whole table and the last file reads every row before it. A file
-of 10,000 innovations took 1.6-2.1 s to build that way, cold, and the tenth file's OFFSET alone
-0.2 s at 100,100 innovations (README). `SlugSitemap`:
+of 10,000 innovations took 1.4-1.6 s to build that way, cold, and the tenth file's OFFSET alone
+0.2 s at 100,100 innovations (README, "Sitemaps, and the proven count"). `SlugSitemap`:
 - reads (slug, updated_at) pairs and makes every address in a file from one reverse() of the
   detail view;
 - pages by ranges of ids (`IdRangePaginator`), each file read from the primary key's index at its
   own range, and the number of files known from the index's two ends;
 - asks the database for the latest change, not every record.
 Every section's files are written out by `URLSET` rather than by Django's template, whose loop over
-10,000 addresses took most of what was left (about a second).
+10,000 addresses took most of what was left.
 """
 
 from datetime import date, datetime, tzinfo
